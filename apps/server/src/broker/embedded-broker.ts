@@ -1,0 +1,108 @@
+import { AddressInfo, createServer, Server } from 'node:net';
+import Aedes, { AuthenticateError, Client } from 'aedes';
+import { DeviceAccessPolicy, MqttPrincipal } from './device-access-policy';
+
+export interface EmbeddedBrokerEvents {
+  onDeviceConnected?: (deviceId: string) => void;
+  onDeviceDisconnected?: (deviceId: string) => void;
+  onDenied?: (what: string) => void;
+}
+
+/** Return code 5 "not authorized" of MQTT 3.1.1 CONNACK ([MQTT-3.2.2-3] table 3.1). */
+const NOT_AUTHORIZED = 5;
+const BAD_CREDENTIALS = 4;
+
+/** aedes on a TCP port, with our access policy wired into its hooks. */
+export class EmbeddedBroker {
+  private readonly aedes: Aedes;
+  private readonly server: Server;
+  private readonly principals = new WeakMap<Client, MqttPrincipal>();
+  deniedCount = 0;
+
+  constructor(
+    private readonly policy: DeviceAccessPolicy,
+    private readonly events: EmbeddedBrokerEvents = {},
+  ) {
+    this.aedes = new Aedes({
+      authenticate: (client, username, password, done) => {
+        policy.authenticate(client.id, username, password).then(
+          (principal) => {
+            if (!principal) {
+              this.deny(`CONNECT refused for client ${client.id} (user ${username ?? '-'})`);
+              const error = new Error('bad username or password') as AuthenticateError;
+              error.returnCode = BAD_CREDENTIALS;
+              return done(error, false);
+            }
+            this.principals.set(client, principal);
+            done(null, true);
+          },
+          () => {
+            const error = new Error('not authorized') as AuthenticateError;
+            error.returnCode = NOT_AUTHORIZED;
+            done(error, false);
+          },
+        );
+      },
+      authorizePublish: (client, packet, callback) => {
+        // A null client is the broker itself (retained/will delivery).
+        const principal = client ? this.principals.get(client) : { kind: 'server' as const };
+        if (principal && policy.mayPublish(principal, packet.topic)) return callback(null);
+        this.deny(`PUBLISH to ${packet.topic} denied for ${client?.id ?? '?'}`);
+        callback(new Error('publish not authorized'));
+      },
+      authorizeSubscribe: (client, subscription, callback) => {
+        const principal = this.principals.get(client);
+        if (principal && policy.maySubscribe(principal, subscription.topic)) return callback(null, subscription);
+        this.deny(`SUBSCRIBE to ${subscription.topic} denied for ${client.id}`);
+        // A null subscription answers SUBACK 0x80 (failure) instead of dropping the client.
+        callback(null, null);
+      },
+    });
+    this.aedes.on('clientReady', (client) => {
+      const principal = this.principals.get(client);
+      if (principal?.kind === 'device') events.onDeviceConnected?.(principal.deviceId);
+    });
+    this.aedes.on('clientDisconnect', (client) => {
+      const principal = this.principals.get(client);
+      if (principal?.kind === 'device') events.onDeviceDisconnected?.(principal.deviceId);
+    });
+    this.server = createServer(this.aedes.handle);
+  }
+
+  /** Starts listening; resolves with the bound port (useful when `port` is 0). */
+  listen(port: number, host: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        resolve((this.server.address() as AddressInfo).port);
+      });
+    });
+  }
+
+  get connectedClients(): number {
+    return this.aedes.connectedClients;
+  }
+
+  get listening(): boolean {
+    return this.server.listening && !this.aedes.closed;
+  }
+
+  /** Drops a device's live connection (after its credentials were revoked). */
+  disconnect(clientId: string): void {
+    const clients = (this.aedes as unknown as { clients: Record<string, Client | undefined> }).clients;
+    clients[clientId]?.close();
+  }
+
+  /** Stops accepting, closes every client, then the broker. */
+  async close(): Promise<void> {
+    const serverClosed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await new Promise<void>((resolve) => this.aedes.close(() => resolve()));
+    await serverClosed;
+  }
+
+  private deny(what: string): void {
+    this.deniedCount++;
+    this.events.onDenied?.(what);
+  }
+}

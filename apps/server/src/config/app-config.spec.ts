@@ -1,0 +1,51 @@
+import { ConfigError, loadAppConfig } from './app-config';
+
+describe(loadAppConfig.name, () => {
+  it('applies the documented defaults', () => {
+    const config = loadAppConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.mqttPort).toBe(1883);
+    expect(config.dataDir.endsWith('/data')).toBe(true);
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.mqttUrl).toBeUndefined();
+    expect(config.adminToken).toBeUndefined();
+  });
+
+  it('reads every variable of the contract', () => {
+    const config = loadAppConfig({
+      PORT: '8080',
+      MQTT_PORT: '0',
+      DATA_DIR: '/var/lib/fleetprune',
+      DATABASE_URL: 'postgres://fp:secret@db:5432/fleetprune',
+      MQTT_URL: 'mqtt://emqx:1883',
+      FLEETPRUNE_ADMIN_TOKEN: 'a-very-long-operator-token',
+    });
+    expect(config).toMatchObject({
+      port: 8080,
+      mqttPort: 0,
+      dataDir: '/var/lib/fleetprune',
+      databaseUrl: 'postgres://fp:secret@db:5432/fleetprune',
+      mqttUrl: 'mqtt://emqx:1883',
+      adminToken: 'a-very-long-operator-token',
+    });
+  });
+
+  it('names every bad variable at once', () => {
+    let error: unknown;
+    try {
+      loadAppConfig({ PORT: 'eighty', MQTT_PORT: '70000', DATABASE_URL: 'mysql://x', LOG_FORMAT: 'xml' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toMatch(/^PORT=/m);
+    expect(problems).toMatch(/^MQTT_PORT=/m);
+    expect(problems).toMatch(/^DATABASE_URL must use one of postgres:/m);
+    expect(problems).toMatch(/^LOG_FORMAT=/m);
+  });
+
+  it('refuses a short admin token', () => {
+    expect(() => loadAppConfig({ FLEETPRUNE_ADMIN_TOKEN: 'short' })).toThrow(/FLEETPRUNE_ADMIN_TOKEN/);
+  });
+});

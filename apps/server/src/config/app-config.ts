@@ -1,0 +1,98 @@
+import { resolve } from 'node:path';
+
+/** Everything the server reads from its environment, parsed and checked once at boot. */
+export interface AppConfig {
+  /** HTTP port; 0 picks a free one (tests). */
+  port: number;
+  host: string;
+  /** Embedded broker's MQTT port; 0 picks a free one. Ignored when `mqttUrl` is set. */
+  mqttPort: number;
+  mqttHost: string;
+  dataDir: string;
+  /** PostgreSQL connection string; SQLite in `dataDir` when absent. */
+  databaseUrl: string | undefined;
+  /** External broker; the embedded aedes broker runs when absent. */
+  mqttUrl: string | undefined;
+  /** The server's own credentials on an external broker (MQTT_USERNAME / MQTT_PASSWORD). */
+  mqttUsername: string | undefined;
+  mqttPassword: string | undefined;
+  /** Operator token from the environment; generated and stored in `dataDir` when absent. */
+  adminToken: string | undefined;
+  logFormat: 'pretty' | 'json';
+  logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function port(env: Env, name: string, fallback: number, problems: string[]): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value > 65535) {
+    problems.push(`${name}=${JSON.stringify(raw)} is not a port number (0-65535; 0 picks a free port)`);
+    return fallback;
+  }
+  return value;
+}
+
+function url(env: Env, name: string, protocols: string[], problems: string[]): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    problems.push(`${name} is not a URL (expected e.g. ${protocols[0]}//host:port)`);
+    return undefined;
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    problems.push(`${name} must use one of ${protocols.join(', ')}, got ${parsed.protocol}`);
+    return undefined;
+  }
+  return raw;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T, problems: string[]): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    problems.push(`${name}=${JSON.stringify(raw)} must be one of ${allowed.join(', ')}`);
+    return fallback;
+  }
+  return raw as T;
+}
+
+/** Parses the environment; throws ConfigError listing every bad variable by name. */
+export function loadAppConfig(env: Env = process.env): AppConfig {
+  const problems: string[] = [];
+  const adminToken = env.FLEETPRUNE_ADMIN_TOKEN || undefined;
+  if (adminToken !== undefined && adminToken.length < 16) {
+    problems.push('FLEETPRUNE_ADMIN_TOKEN must be at least 16 characters (or unset it to have one generated)');
+  }
+  const config: AppConfig = {
+    port: port(env, 'PORT', 3000, problems),
+    host: env.HOST || '0.0.0.0',
+    mqttPort: port(env, 'MQTT_PORT', 1883, problems),
+    mqttHost: env.MQTT_HOST || '0.0.0.0',
+    dataDir: resolve(env.DATA_DIR || './data'),
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], problems),
+    mqttUrl: url(env, 'MQTT_URL', ['mqtt:', 'mqtts:', 'tcp:', 'ws:', 'wss:'], problems),
+    mqttUsername: env.MQTT_USERNAME || undefined,
+    mqttPassword: env.MQTT_PASSWORD || undefined,
+    adminToken,
+    logFormat: oneOf(env, 'LOG_FORMAT', ['pretty', 'json'] as const, 'pretty', problems),
+    logLevel: oneOf(env, 'LOG_LEVEL', ['error', 'warn', 'log', 'debug', 'verbose'] as const, 'log', problems),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+/** Injection token for AppConfig. */
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,34 @@
+import { join } from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import type { AppConfig } from '../config/app-config';
+import { Artifact } from '../artifacts/artifact.entity';
+import { DeviceTag } from '../devices/device-tag.entity';
+import { Device } from '../devices/device.entity';
+import { ModelVersion } from '../models/model-version.entity';
+import { Model } from '../models/model.entity';
+import { DeviceProfile } from '../profiles/device-profile.entity';
+import { InitialSchema1764220000000 } from './migrations/1764220000000-initial-schema';
+
+export const ENTITIES = [Device, DeviceTag, DeviceProfile, Model, ModelVersion, Artifact];
+export const MIGRATIONS = [InitialSchema1764220000000];
+
+/**
+ * SQLite in the data directory by default, PostgreSQL when DATABASE_URL is set. The schema
+ * comes only from migrations, run at boot; `synchronize` stays off everywhere.
+ */
+export function databaseOptions(config: AppConfig): DataSourceOptions {
+  const common = { entities: ENTITIES, migrations: MIGRATIONS, migrationsRun: true, synchronize: false, logging: false };
+  if (config.databaseUrl) {
+    return { type: 'postgres', url: config.databaseUrl, ...common };
+  }
+  return {
+    type: 'sqlite',
+    database: join(config.dataDir, 'fleetprune.sqlite'),
+    // WAL keeps readers (dashboard, API) from blocking the telemetry writer; a busy timeout
+    // turns brief lock contention into a wait instead of SQLITE_BUSY errors.
+    enableWAL: true,
+    busyTimeout: 5000,
+    migrationsTransactionMode: 'each',
+    ...common,
+  };
+}

@@ -1,0 +1,2 @@
+export * from './protocol-error';
+export * from './topics';

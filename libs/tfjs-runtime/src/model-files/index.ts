@@ -1,0 +1,2 @@
+export * from './layers-model-files';
+export * from './layers-model-io';

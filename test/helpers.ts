@@ -1,0 +1,42 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadAppConfig } from '../apps/server/src/config/app-config';
+import { createServer, RunningServer } from '../apps/server/src/create-server';
+
+/** A fresh data directory under the OS temp dir. */
+export function tempDataDir(prefix = 'fleetprune-e2e-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Boots the real server on free ports with SQLite and the embedded broker in `dataDir`. */
+export function startServer(dataDir: string): Promise<RunningServer> {
+  return createServer(loadAppConfig({ PORT: '0', MQTT_PORT: '0', HOST: '127.0.0.1', MQTT_HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' }));
+}
+
+/** A small JSON client bound to one server and token. */
+export function api(server: RunningServer, token: string | null = server.token) {
+  return async (method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> => {
+    const headers: Record<string, string> = {};
+    if (token) headers.authorization = `Bearer ${token}`;
+    let payload: BodyInit | undefined;
+    if (body instanceof FormData) payload = body;
+    else if (body !== undefined) {
+      headers['content-type'] = 'application/json';
+      payload = JSON.stringify(body);
+    }
+    const response = await fetch(`${server.httpUrl}${path}`, { method, headers, body: payload });
+    const text = await response.text();
+    return { status: response.status, json: text ? JSON.parse(text) : undefined };
+  };
+}
+
+/** Polls `check` every 50 ms until it returns true or `ms` pass. */
+export async function eventually(check: () => Promise<boolean>, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`condition not met within ${ms} ms`);
+}
