@@ -1,6 +1,6 @@
 // Unit specs sit beside the code; end-to-end tests live under test/.
 const transform = {
-  '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true, diagnostics: false }],
+  '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json', diagnostics: false }],
 };
 const moduleNameMapper = {
   '^@fleetprune/(tflite|pruning|protocol|datasets|tfjs-runtime)$': '<rootDir>/libs/$1/src',
@@ -9,6 +9,7 @@ const moduleNameMapper = {
 const common = { rootDir: __dirname, testEnvironment: 'node', transform, moduleNameMapper };
 
 module.exports = {
+  reporters: ['default', '<rootDir>/test/summary-reporter.js'],
   projects: [
     {
       ...common,

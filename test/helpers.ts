@@ -11,7 +11,16 @@ export function tempDataDir(prefix = 'fleetprune-e2e-'): string {
 
 /** Boots the real server on free ports with SQLite and the embedded broker in `dataDir`. */
 export function startServer(dataDir: string): Promise<RunningServer> {
-  return createServer(loadAppConfig({ PORT: '0', MQTT_PORT: '0', HOST: '127.0.0.1', MQTT_HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' }));
+  return createServer(
+    loadAppConfig({
+      PORT: '0',
+      MQTT_PORT: '0',
+      HOST: '127.0.0.1',
+      MQTT_HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+    }),
+  );
 }
 
 /** A small JSON client bound to one server and token. */

@@ -18,7 +18,7 @@ async function tinyModelForm(name: string, corruptWeights = false): Promise<Form
   form.append('name', name);
   for (const file of await serializeLayersModel(model)) {
     const bytes = corruptWeights && file.name === 'weights.bin' ? file.bytes.subarray(0, 7) : file.bytes;
-    form.append('files', new Blob([bytes]), file.name);
+    form.append('files', new Blob([new Uint8Array(bytes)]), file.name);
   }
   return form;
 }
@@ -41,7 +41,11 @@ describe('fleet server (HTTP + SQLite + embedded MQTT)', () => {
     server = await startServer(dataDir);
     const health = await api(server, null)('GET', '/health');
     expect(health.status).toBe(200);
-    expect(health.json).toMatchObject({ status: 'ok', database: { up: true, type: 'sqlite' }, broker: { up: true, embedded: true } });
+    expect(health.json).toMatchObject({
+      status: 'ok',
+      database: { up: true, type: 'sqlite' },
+      broker: { up: true, embedded: true },
+    });
     expect((await api(server, null)('GET', '/api/devices')).status).toBe(401);
     expect((await api(server, 'wrong-token-wrong-token')('GET', '/api/devices')).status).toBe(401);
     expect((await api(server)('GET', '/api/docs-json')).json.paths).toHaveProperty('/api/devices');
@@ -65,7 +69,12 @@ describe('fleet server (HTTP + SQLite + embedded MQTT)', () => {
 
   it('registers devices, answers credentials once, filters by profile, group and tag', async () => {
     const call = api(server);
-    const a = await call('POST', '/api/devices', { name: 'cam-a', profile: 'esp32', group: 'greenhouse', tags: ['north'] });
+    const a = await call('POST', '/api/devices', {
+      name: 'cam-a',
+      profile: 'esp32',
+      group: 'greenhouse',
+      tags: ['north'],
+    });
     expect(a.status).toBe(201);
     expect(a.json.mqtt.username).toBe(a.json.id);
     expect(a.json.mqtt.password.length).toBeGreaterThan(30);
@@ -75,21 +84,36 @@ describe('fleet server (HTTP + SQLite + embedded MQTT)', () => {
     expect((await call('POST', '/api/devices', { name: 'cam-a', profile: 'esp32' })).status).toBe(409);
 
     const shown = await call('GET', `/api/devices/${deviceA.id}`);
-    expect(shown.json).toMatchObject({ name: 'cam-a', profile: 'esp32', group: 'greenhouse', tags: ['north'], status: 'provisioned' });
+    expect(shown.json).toMatchObject({
+      name: 'cam-a',
+      profile: 'esp32',
+      group: 'greenhouse',
+      tags: ['north'],
+      status: 'provisioned',
+    });
     expect(JSON.stringify(shown.json)).not.toContain(deviceA.mqtt.password);
-    expect((await call('GET', '/api/devices?profile=esp32')).json.items.map((d: { name: string }) => d.name)).toEqual(['cam-a']);
+    expect(
+      (await call('GET', '/api/devices?profile=esp32')).json.items.map((d: { name: string }) => d.name),
+    ).toEqual(['cam-a']);
     expect((await call('GET', '/api/devices?group=greenhouse')).json.total).toBe(1);
     expect((await call('GET', '/api/devices?tag=south')).json.items[0].name).toBe('pi-b');
-    const updated = await call('PATCH', `/api/devices/${deviceB.id}`, { group: 'lab', tags: ['south', 'bench'] });
+    const updated = await call('PATCH', `/api/devices/${deviceB.id}`, {
+      group: 'lab',
+      tags: ['south', 'bench'],
+    });
     expect(updated.json).toMatchObject({ group: 'lab', tags: ['bench', 'south'] });
   });
 
   it('lets a device connect only with its own credentials and confines it to its topics', async () => {
     const a = await connectAsync(server.mqttUrl, mqttOptions(deviceA.mqtt));
     clients.push(a);
-    await eventually(async () => (await api(server)('GET', `/api/devices/${deviceA.id}`)).json.status === 'online');
+    await eventually(
+      async () => (await api(server)('GET', `/api/devices/${deviceA.id}`)).json.status === 'online',
+    );
 
-    await expect(connectAsync(server.mqttUrl, mqttOptions({ ...deviceA.mqtt, password: 'wrong' }))).rejects.toThrow(/Bad username or password/);
+    await expect(
+      connectAsync(server.mqttUrl, mqttOptions({ ...deviceA.mqtt, password: 'wrong' })),
+    ).rejects.toThrow(/Bad username or password/);
     await expect(
       connectAsync(server.mqttUrl, { ...mqttOptions(deviceA.mqtt), clientId: deviceB.id }),
     ).rejects.toThrow(/Bad username or password/);
@@ -100,7 +124,9 @@ describe('fleet server (HTTP + SQLite + embedded MQTT)', () => {
     b.on('message', (_topic, payload) => received.push(payload.toString()));
     await b.subscribeAsync(deviceTopic(deviceB.id, '#'), { qos: 1 });
     // A wildcard over other devices' subtrees is refused with SUBACK 0x80.
-    const refused = await a.subscribeAsync('fleetprune/v1/devices/+/status', { qos: 1 }).catch((e: { packet?: { granted: number[] } }) => e);
+    const refused = await a
+      .subscribeAsync('fleetprune/v1/devices/+/status', { qos: 1 })
+      .catch((e: { packet?: { granted: number[] } }) => e);
     expect((refused as { packet: { granted: number[] } }).packet.granted).toEqual([128]);
 
     const deniedBefore = (await api(server)('GET', '/health')).json.broker.deniedAccess;
@@ -113,10 +139,28 @@ describe('fleet server (HTTP + SQLite + embedded MQTT)', () => {
     expect((await api(server)('GET', '/health')).json.broker.deniedAccess).toBeGreaterThan(deniedBefore);
   });
 
+  it('answers the HTTP auth/ACL hooks an external broker (EMQX) calls, with the same policy', async () => {
+    const hook = api(server, null);
+    const { username, password } = deviceB.mqtt;
+    expect(
+      (await hook('POST', '/internal/mqtt/auth', { clientid: username, username, password })).json,
+    ).toEqual({ result: 'allow' });
+    expect(
+      (await hook('POST', '/internal/mqtt/auth', { clientid: username, username, password: 'nope' })).json,
+    ).toEqual({ result: 'deny' });
+    const acl = (topic: string, action: string) =>
+      hook('POST', '/internal/mqtt/acl', { username, topic, action });
+    expect((await acl(deviceTopic(deviceB.id, 'telemetry'), 'publish')).json).toEqual({ result: 'allow' });
+    expect((await acl(deviceTopic(deviceA.id, 'telemetry'), 'publish')).json).toEqual({ result: 'deny' });
+    expect((await acl('fleetprune/v1/devices/#', 'subscribe')).json).toEqual({ result: 'deny' });
+  });
+
   it('refuses a retired device at CONNECT', async () => {
     const retired = await api(server)('POST', `/api/devices/${deviceA.id}/retire`);
     expect(retired.json.status).toBe('retired');
-    await expect(connectAsync(server.mqttUrl, mqttOptions(deviceA.mqtt))).rejects.toThrow(/Bad username or password/);
+    await expect(connectAsync(server.mqttUrl, mqttOptions(deviceA.mqtt))).rejects.toThrow(
+      /Bad username or password/,
+    );
   });
 
   let uploaded: { model: { id: string }; version: { artifactId: string; version: number } };
@@ -124,7 +168,12 @@ describe('fleet server (HTTP + SQLite + embedded MQTT)', () => {
   it('stores an uploaded TensorFlow.js model and refuses a corrupt one without leaving files or rows', async () => {
     const good = await api(server)('POST', '/api/models', await tinyModelForm('tiny'));
     expect(good.json).toMatchObject({ model: { name: 'tiny' } });
-    expect(good.json.version).toMatchObject({ version: 1, inputShape: [-1, 4], outputShape: [-1, 3], paramCount: 15 });
+    expect(good.json.version).toMatchObject({
+      version: 1,
+      inputShape: [-1, 4],
+      outputShape: [-1, 3],
+      paramCount: 15,
+    });
     uploaded = good.json;
 
     const artifactsBefore = readdirSync(join(dataDir, 'artifacts')).sort();
@@ -132,7 +181,9 @@ describe('fleet server (HTTP + SQLite + embedded MQTT)', () => {
     expect(bad.status).toBe(400);
     expect(bad.json.message).toMatch(/declares 60 bytes of weights but its files hold 7/);
     expect(readdirSync(join(dataDir, 'artifacts')).sort()).toEqual(artifactsBefore);
-    expect((await api(server)('GET', '/api/models')).json.map((m: { name: string }) => m.name)).toEqual(['tiny']);
+    expect((await api(server)('GET', '/api/models')).json.map((m: { name: string }) => m.name)).toEqual([
+      'tiny',
+    ]);
   });
 
   it('keeps devices, models and artifacts across a restart on the same SQLite file', async () => {
@@ -152,9 +203,12 @@ describe('fleet server (HTTP + SQLite + embedded MQTT)', () => {
     expect(model.json.versions).toHaveLength(1);
     const artifact = await api(server)('GET', `/api/artifacts/${uploaded.version.artifactId}`);
     const weights = artifact.json.files.find((f: { name: string }) => f.name === 'weights.bin');
-    const download = await fetch(`${server.httpUrl}/api/artifacts/${uploaded.version.artifactId}/files/weights.bin`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
+    const download = await fetch(
+      `${server.httpUrl}/api/artifacts/${uploaded.version.artifactId}/files/weights.bin`,
+      {
+        headers: { authorization: `Bearer ${token}` },
+      },
+    );
     const bytes = Buffer.from(await download.arrayBuffer());
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(weights.sha256);
 

@@ -20,7 +20,9 @@ class CoreModule {
   static forRoot(config: AppConfig, operatorToken: string): DynamicModule {
     return {
       module: CoreModule,
-      imports: [ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => ({ app: config })] })],
+      imports: [
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => ({ app: config })] }),
+      ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: OPERATOR_TOKEN, useValue: operatorToken },

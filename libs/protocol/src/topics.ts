@@ -19,7 +19,11 @@ export function isValidDeviceId(id: string): boolean {
 
 /** The subtree prefix a device may publish and subscribe under (ends with '/'). */
 export function deviceTopicPrefix(deviceId: string): string {
-  if (!isValidDeviceId(deviceId)) throw new ProtocolError('INVALID_TOPIC', `invalid device id ${JSON.stringify(deviceId)} (1-64 of A-Z a-z 0-9 _ -)`);
+  if (!isValidDeviceId(deviceId))
+    throw new ProtocolError(
+      'INVALID_TOPIC',
+      `invalid device id ${JSON.stringify(deviceId)} (1-64 of A-Z a-z 0-9 _ -)`,
+    );
   return `${DEVICES_ROOT}/${deviceId}/`;
 }
 

@@ -31,7 +31,8 @@ export class ArtifactStore {
     try {
       const described: ArtifactFile[] = [];
       for (const file of files) {
-        if (!SAFE_NAME.test(file.name)) throw new Error(`artifact file name ${JSON.stringify(file.name)} is not a plain file name`);
+        if (!SAFE_NAME.test(file.name))
+          throw new Error(`artifact file name ${JSON.stringify(file.name)} is not a plain file name`);
         const handle = await open(join(tmp, file.name), 'wx');
         try {
           await handle.writeFile(file.bytes);
@@ -39,7 +40,11 @@ export class ArtifactStore {
         } finally {
           await handle.close();
         }
-        described.push({ name: file.name, bytes: file.bytes.length, sha256: createHash('sha256').update(file.bytes).digest('hex') });
+        described.push({
+          name: file.name,
+          bytes: file.bytes.length,
+          sha256: createHash('sha256').update(file.bytes).digest('hex'),
+        });
       }
       await rename(tmp, this.dir(id));
       return { id, files: described };

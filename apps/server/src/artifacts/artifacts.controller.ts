@@ -25,8 +25,15 @@ export class ArtifactsController {
   }
 
   @Get(':id/files/:name')
-  async download(@Param('id', ParseUUIDPipe) id: string, @Param('name') name: string): Promise<StreamableFile> {
+  async download(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('name') name: string,
+  ): Promise<StreamableFile> {
     const { stream, bytes } = await this.artifacts.openFile(id, name);
-    return new StreamableFile(stream, { length: bytes, disposition: `attachment; filename="${name}"`, type: 'application/octet-stream' });
+    return new StreamableFile(stream, {
+      length: bytes,
+      disposition: `attachment; filename="${name}"`,
+      type: 'application/octet-stream',
+    });
   }
 }

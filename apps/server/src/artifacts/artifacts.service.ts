@@ -22,7 +22,10 @@ export class ArtifactsService implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     const removed = await this.store.sweep((id) => this.artifacts.existsBy({ id }));
-    if (removed.length > 0) this.logger.warn(`removed ${removed.length} incomplete artifact folder(s) left by an interrupted write`);
+    if (removed.length > 0)
+      this.logger.warn(
+        `removed ${removed.length} incomplete artifact folder(s) left by an interrupted write`,
+      );
   }
 
   /**

@@ -19,11 +19,13 @@ export class OperatorTokenGuard implements CanActivate {
   }
 
   canActivate(context: ExecutionContext): boolean {
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]))
+      return true;
     const request = context.switchToHttp().getRequest<Request>();
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    const presented = match?.[1] ?? (typeof request.query.token === 'string' ? request.query.token : undefined);
+    const presented =
+      match?.[1] ?? (typeof request.query.token === 'string' ? request.query.token : undefined);
     if (presented && timingSafeEqual(digest(presented), this.expected)) return true;
     throw new UnauthorizedException(
       presented ? 'operator token is wrong' : 'missing operator token: send Authorization: Bearer <token>',

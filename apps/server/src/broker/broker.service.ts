@@ -33,25 +33,38 @@ export class BrokerService implements OnModuleInit, OnApplicationShutdown {
     this.policy = new DeviceAccessPolicy({
       serverUsername: config.mqttUrl ? (config.mqttUsername ?? SERVER_USERNAME) : SERVER_USERNAME,
       serverPassword: config.mqttUrl ? (config.mqttPassword ?? '') : this.serverPassword,
-      verifyDevice: async (username, password) => (await devices.authenticate(username, password)) !== undefined,
+      verifyDevice: async (username, password) =>
+        (await devices.authenticate(username, password)) !== undefined,
     });
   }
 
   async onModuleInit(): Promise<void> {
     if (this.config.mqttUrl) {
-      this.endpoint = { url: this.config.mqttUrl, username: this.config.mqttUsername, password: this.config.mqttPassword, embedded: false };
+      this.endpoint = {
+        url: this.config.mqttUrl,
+        username: this.config.mqttUsername,
+        password: this.config.mqttPassword,
+        embedded: false,
+      };
       this.logger.log(`using external MQTT broker ${redact(this.config.mqttUrl)}`);
       return;
     }
     const broker = new EmbeddedBroker(this.policy, {
-      onDeviceConnected: (id) => void this.devices.markPresence(id, 'online').catch((e) => this.logger.error(e)),
-      onDeviceDisconnected: (id) => void this.devices.markPresence(id, 'offline').catch((e) => this.logger.error(e)),
+      onDeviceConnected: (id) =>
+        void this.devices.markPresence(id, 'online').catch((e) => this.logger.error(e)),
+      onDeviceDisconnected: (id) =>
+        void this.devices.markPresence(id, 'offline').catch((e) => this.logger.error(e)),
       onDenied: (what) => this.logger.warn(what),
     });
     const port = await broker.listen(this.config.mqttPort, this.config.mqttHost);
     this.broker = broker;
     this.revocations = this.devices.revoked$.subscribe((id) => broker.disconnect(id));
-    this.endpoint = { url: `mqtt://127.0.0.1:${port}`, username: SERVER_USERNAME, password: this.serverPassword, embedded: true };
+    this.endpoint = {
+      url: `mqtt://127.0.0.1:${port}`,
+      username: SERVER_USERNAME,
+      password: this.serverPassword,
+      embedded: true,
+    };
     this.logger.log(`embedded MQTT broker (aedes) listening on mqtt://${this.config.mqttHost}:${port}`);
   }
 

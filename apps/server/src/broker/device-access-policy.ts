@@ -32,7 +32,19 @@ export class DeviceAccessPolicy {
       return password.toString() === this.options.serverPassword ? { kind: 'server' } : undefined;
     }
     if (clientId !== username) return undefined;
-    return (await this.options.verifyDevice(username, password)) ? { kind: 'device', deviceId: username } : undefined;
+    return (await this.options.verifyDevice(username, password))
+      ? { kind: 'device', deviceId: username }
+      : undefined;
+  }
+
+  /**
+   * The principal behind an already-authenticated username (external brokers ask about
+   * topics by username only, after their own CONNECT check went through `authenticate`).
+   */
+  principalOf(username: string): MqttPrincipal {
+    return username === this.options.serverUsername
+      ? { kind: 'server' }
+      : { kind: 'device', deviceId: username };
   }
 
   /** Whether this principal may publish to `topic`. */

@@ -52,7 +52,8 @@ export class EmbeddedBroker {
       },
       authorizeSubscribe: (client, subscription, callback) => {
         const principal = this.principals.get(client);
-        if (principal && policy.maySubscribe(principal, subscription.topic)) return callback(null, subscription);
+        if (principal && policy.maySubscribe(principal, subscription.topic))
+          return callback(null, subscription);
         this.deny(`SUBSCRIBE to ${subscription.topic} denied for ${client.id}`);
         // A null subscription answers SUBACK 0x80 (failure) instead of dropping the client.
         callback(null, null);

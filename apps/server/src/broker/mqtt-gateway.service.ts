@@ -23,7 +23,10 @@ export class MqttGatewayService implements OnApplicationBootstrap, OnApplication
     this.client = client;
     // Waiting for the first CONNACK makes "server started" mean "server can reach devices".
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`MQTT broker ${url} did not accept the server within 10 s`)), 10_000);
+      const timer = setTimeout(
+        () => reject(new Error(`MQTT broker ${url} did not accept the server within 10 s`)),
+        10_000,
+      );
       client.once('connect', () => {
         clearTimeout(timer);
         resolve();
@@ -36,7 +39,11 @@ export class MqttGatewayService implements OnApplicationBootstrap, OnApplication
   }
 
   /** Publishes and resolves once the broker took it (QoS 1 by default). */
-  async publish(topic: string, payload: string | Buffer, options: IClientPublishOptions = { qos: 1 }): Promise<void> {
+  async publish(
+    topic: string,
+    payload: string | Buffer,
+    options: IClientPublishOptions = { qos: 1 },
+  ): Promise<void> {
     if (!this.client) throw new Error('MQTT gateway is not started');
     await this.client.publishAsync(topic, payload, options);
   }

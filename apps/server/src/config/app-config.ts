@@ -59,7 +59,13 @@ function url(env: Env, name: string, protocols: string[], problems: string[]): s
   return raw;
 }
 
-function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T, problems: string[]): T {
+function oneOf<T extends string>(
+  env: Env,
+  name: string,
+  allowed: readonly T[],
+  fallback: T,
+  problems: string[],
+): T {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   if (!(allowed as readonly string[]).includes(raw)) {
@@ -74,7 +80,9 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
   const problems: string[] = [];
   const adminToken = env.FLEETPRUNE_ADMIN_TOKEN || undefined;
   if (adminToken !== undefined && adminToken.length < 16) {
-    problems.push('FLEETPRUNE_ADMIN_TOKEN must be at least 16 characters (or unset it to have one generated)');
+    problems.push(
+      'FLEETPRUNE_ADMIN_TOKEN must be at least 16 characters (or unset it to have one generated)',
+    );
   }
   const config: AppConfig = {
     port: port(env, 'PORT', 3000, problems),

@@ -17,7 +17,13 @@ export const MIGRATIONS = [InitialSchema1764220000000];
  * comes only from migrations, run at boot; `synchronize` stays off everywhere.
  */
 export function databaseOptions(config: AppConfig): DataSourceOptions {
-  const common = { entities: ENTITIES, migrations: MIGRATIONS, migrationsRun: true, synchronize: false, logging: false };
+  const common = {
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsRun: true,
+    synchronize: false,
+    logging: false,
+  };
   if (config.databaseUrl) {
     return { type: 'postgres', url: config.databaseUrl, ...common };
   }

@@ -1,4 +1,4 @@
-import { Column, Entity, Index, ManyToOne, PrimaryColumn, JoinColumn } from 'typeorm';
+import { Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import type { Device } from './device.entity';
 
 /** One tag of one device; a table of its own so "devices with tag X" is an indexed query. */

@@ -1,6 +1,12 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { DeviceCredentialsView, DeviceView, ListDevicesQuery, RegisterDeviceDto, UpdateDeviceDto } from './device.dto';
+import {
+  DeviceCredentialsView,
+  DeviceView,
+  ListDevicesQuery,
+  RegisterDeviceDto,
+  UpdateDeviceDto,
+} from './device.dto';
 import { DevicesService } from './devices.service';
 
 @ApiTags('devices')
@@ -11,7 +17,9 @@ export class DevicesController {
 
   /** Answers the device's MQTT credentials; this is the only time the password is shown. */
   @Post()
-  register(@Body() dto: RegisterDeviceDto): Promise<{ id: string; device: DeviceView; mqtt: DeviceCredentialsView }> {
+  register(
+    @Body() dto: RegisterDeviceDto,
+  ): Promise<{ id: string; device: DeviceView; mqtt: DeviceCredentialsView }> {
     return this.devices.register(dto);
   }
 

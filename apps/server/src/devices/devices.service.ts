@@ -9,7 +9,13 @@ import { ProfilesService } from '../profiles/profiles.service';
 import { generateSecret, hashSecret, secretMatches } from './device-credentials';
 import { DeviceTag } from './device-tag.entity';
 import { Device, DeviceStatus } from './device.entity';
-import { DeviceCredentialsView, DeviceView, ListDevicesQuery, RegisterDeviceDto, UpdateDeviceDto } from './device.dto';
+import {
+  DeviceCredentialsView,
+  DeviceView,
+  ListDevicesQuery,
+  RegisterDeviceDto,
+  UpdateDeviceDto,
+} from './device.dto';
 
 /** Device registry: identity, credentials, grouping and presence. */
 @Injectable()
@@ -23,7 +29,9 @@ export class DevicesService {
     private readonly profiles: ProfilesService,
   ) {}
 
-  async register(dto: RegisterDeviceDto): Promise<{ id: string; device: DeviceView; mqtt: DeviceCredentialsView }> {
+  async register(
+    dto: RegisterDeviceDto,
+  ): Promise<{ id: string; device: DeviceView; mqtt: DeviceCredentialsView }> {
     await this.profiles.get(dto.profile);
     await this.assertNameFree(dto.name);
     const id = randomUUID();
@@ -48,7 +56,9 @@ export class DevicesService {
     if (query.group) qb.andWhere('d.group_name = :group', { group: query.group });
     if (query.status) qb.andWhere('d.status = :status', { status: query.status });
     if (query.tag) {
-      qb.andWhere('d.id IN (SELECT dt.device_id FROM device_tags dt WHERE dt.tag = :tag)', { tag: query.tag });
+      qb.andWhere('d.id IN (SELECT dt.device_id FROM device_tags dt WHERE dt.tag = :tag)', {
+        tag: query.tag,
+      });
     }
     const [items, total] = await qb
       .orderBy('d.name', 'ASC')

@@ -15,7 +15,16 @@ const STATUS: Record<AppErrorCode, number> = {
  */
 const LIBRARY_ERROR_STATUS: Record<string, Record<string, number>> = {
   TfjsRuntimeError: { INVALID_MODEL_FILES: 400 },
-  TfliteError: { CORRUPT_FILE: 400, UNSUPPORTED_VERSION: 400, UNSUPPORTED_OP: 400, UNSUPPORTED_LAYER: 400, UNSUPPORTED_TYPE: 400, INVALID_MODEL: 400, INVALID_INPUT: 400, LIMIT_EXCEEDED: 413 },
+  TfliteError: {
+    CORRUPT_FILE: 400,
+    UNSUPPORTED_VERSION: 400,
+    UNSUPPORTED_OP: 400,
+    UNSUPPORTED_LAYER: 400,
+    UNSUPPORTED_TYPE: 400,
+    INVALID_MODEL: 400,
+    INVALID_INPUT: 400,
+    LIMIT_EXCEEDED: 413,
+  },
   DatasetError: { NOT_INSTALLED: 503, BAD_ARGUMENT: 400 },
   PruningError: { UNSUPPORTED_LAYER: 400, BUDGET_UNREACHABLE: 400, INVALID_OPTIONS: 400 },
   ProtocolError: { INVALID_TOPIC: 400, INVALID_MESSAGE: 400, TOO_LARGE: 413, UNSUPPORTED_VERSION: 400 },
@@ -30,12 +39,16 @@ export class HttpErrorFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     if (error instanceof HttpException) {
       const body = error.getResponse();
-      response.status(error.getStatus()).json(typeof body === 'string' ? { statusCode: error.getStatus(), message: body } : body);
+      response
+        .status(error.getStatus())
+        .json(typeof body === 'string' ? { statusCode: error.getStatus(), message: body } : body);
       return;
     }
     if (error instanceof AppError) {
       const status = STATUS[error.code];
-      response.status(status).json({ statusCode: status, error: error.code, message: error.message, ...error.details });
+      response
+        .status(status)
+        .json({ statusCode: status, error: error.code, message: error.message, ...error.details });
       return;
     }
     const code = error instanceof Error ? (error as Error & { code?: unknown }).code : undefined;
@@ -45,6 +58,8 @@ export class HttpErrorFilter implements ExceptionFilter {
       return;
     }
     this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-    response.status(HttpStatus.INTERNAL_SERVER_ERROR).json({ statusCode: 500, message: 'Internal server error' });
+    response
+      .status(HttpStatus.INTERNAL_SERVER_ERROR)
+      .json({ statusCode: 500, message: 'Internal server error' });
   }
 }

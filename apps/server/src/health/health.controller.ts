@@ -37,7 +37,12 @@ export class HealthController {
     const report: HealthReport = {
       status: databaseUp && brokerUp ? 'ok' : 'degraded',
       database: { up: databaseUp, type: this.dataSource.options.type },
-      broker: { up: brokerUp, embedded, gatewayConnected: this.gateway.connected, deniedAccess: this.broker.deniedCount },
+      broker: {
+        up: brokerUp,
+        embedded,
+        gatewayConnected: this.gateway.connected,
+        deniedAccess: this.broker.deniedCount,
+      },
     };
     if (report.status !== 'ok') response.status(HttpStatus.SERVICE_UNAVAILABLE);
     return report;

@@ -1,4 +1,13 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, UploadedFiles, UseInterceptors } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  UploadedFiles,
+  UseInterceptors,
+} from '@nestjs/common';
 import { FilesInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import { AppError } from '../errors/app-error';
@@ -31,14 +40,29 @@ export class ModelsController {
       properties: {
         name: { type: 'string', example: 'fmnist-cnn' },
         dataset: { type: 'string', enum: ['fashion-mnist', 'mnist'] },
-        files: { type: 'array', items: { type: 'string', format: 'binary' }, description: 'model.json and its weight files' },
+        files: {
+          type: 'array',
+          items: { type: 'string', format: 'binary' },
+          description: 'model.json and its weight files',
+        },
       },
     },
   })
   @UseInterceptors(FilesInterceptor('files', 256, { limits: { fileSize: MAX_UPLOAD_BYTES } }))
-  upload(@Body() dto: UploadModelDto, @UploadedFiles() files: UploadedFile[] | undefined): Promise<{ model: Model; version: ModelVersion }> {
-    if (!files || files.length === 0) throw new AppError('INVALID_INPUT', 'no files uploaded: send model.json and its weight files in the "files" field');
-    return this.models.upload({ name: dto.name, dataset: dto.dataset, files: files.map((f) => ({ name: f.originalname, bytes: f.buffer })) });
+  upload(
+    @Body() dto: UploadModelDto,
+    @UploadedFiles() files: UploadedFile[] | undefined,
+  ): Promise<{ model: Model; version: ModelVersion }> {
+    if (!files || files.length === 0)
+      throw new AppError(
+        'INVALID_INPUT',
+        'no files uploaded: send model.json and its weight files in the "files" field',
+      );
+    return this.models.upload({
+      name: dto.name,
+      dataset: dto.dataset,
+      files: files.map((f) => ({ name: f.originalname, bytes: f.buffer })),
+    });
   }
 
   @Get()

@@ -35,7 +35,10 @@ export class ModelsService {
     const paramCount = built.countParams();
     built.dispose();
     // Stored in one canonical layout whatever the upload's file names and sharding were.
-    const modelJson = { ...parsed.modelJson, weightsManifest: [{ paths: ['weights.bin'], weights: parsed.weightSpecs }] };
+    const modelJson = {
+      ...parsed.modelJson,
+      weightsManifest: [{ paths: ['weights.bin'], weights: parsed.weightSpecs }],
+    };
     const files = [
       { name: 'model.json', bytes: Buffer.from(JSON.stringify(modelJson)) },
       { name: 'weights.bin', bytes: parsed.weightData },
@@ -50,7 +53,10 @@ export class ModelsService {
           model = em.create(Model, { id: randomUUID(), name: input.name, dataset: input.dataset ?? null });
           await em.insert(Model, model);
         }
-        const latest = await em.findOne(ModelVersion, { where: { modelId: model.id }, order: { version: 'DESC' } });
+        const latest = await em.findOne(ModelVersion, {
+          where: { modelId: model.id },
+          order: { version: 'DESC' },
+        });
         const version = em.create(ModelVersion, {
           id: randomUUID(),
           modelId: model.id,
@@ -69,11 +75,18 @@ export class ModelsService {
   }
 
   list(): Promise<Model[]> {
-    return this.models.find({ relations: { versions: true }, order: { name: 'ASC', versions: { version: 'ASC' } } });
+    return this.models.find({
+      relations: { versions: true },
+      order: { name: 'ASC', versions: { version: 'ASC' } },
+    });
   }
 
   async get(id: string): Promise<Model> {
-    const model = await this.models.findOne({ where: { id }, relations: { versions: true }, order: { versions: { version: 'ASC' } } });
+    const model = await this.models.findOne({
+      where: { id },
+      relations: { versions: true },
+      order: { versions: { version: 'ASC' } },
+    });
     if (!model) throw AppError.notFound('model', id);
     return model;
   }

@@ -1,9 +1,23 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 
 export class CreateProfileDto {
   @ApiProperty({ example: 'esp32-cam' })
-  @Matches(/^[a-z0-9][a-z0-9-]{0,63}$/, { message: 'name must be 1-64 of a-z, 0-9 and -, starting with a letter or digit' })
+  @Matches(/^[a-z0-9][a-z0-9-]{0,63}$/, {
+    message: 'name must be 1-64 of a-z, 0-9 and -, starting with a letter or digit',
+  })
   name!: string;
 
   @ApiPropertyOptional()
@@ -44,7 +58,10 @@ export class CreateProfileDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(200)
-  @Matches(/^[A-Z0-9_]{1,64}$/, { each: true, message: 'supportedOps must be TFLite builtin names such as CONV_2D' })
+  @Matches(/^[A-Z0-9_]{1,64}$/, {
+    each: true,
+    message: 'supportedOps must be TFLite builtin names such as CONV_2D',
+  })
   supportedOps?: string[];
 
   @ApiPropertyOptional({ enum: ['tflite-micro', 'tflite'] })

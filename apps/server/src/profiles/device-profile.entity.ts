@@ -21,7 +21,11 @@ export class DeviceProfile {
   clockMhz!: number;
 
   /** Sustained int8 multiply-accumulates per second, for latency estimates (MACs / this). */
-  @Column({ name: 'macs_per_second', type: 'bigint', transformer: { to: (v: number) => v, from: (v: string | number) => Number(v) } })
+  @Column({
+    name: 'macs_per_second',
+    type: 'bigint',
+    transformer: { to: (v: number) => v, from: (v: string | number) => Number(v) },
+  })
   macsPerSecond!: number;
 
   @Column({ name: 'latency_budget_ms', type: 'integer' })

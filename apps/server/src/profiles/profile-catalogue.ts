@@ -42,7 +42,8 @@ export const BUILTIN_PROFILES: readonly ProfileSpec[] = [
   },
   {
     name: 'esp32-s3',
-    description: 'ESP32-S3 (Xtensa LX7 dual-core 240 MHz with vector instructions, 512 KB SRAM, 8 MB PSRAM, 8 MB flash)',
+    description:
+      'ESP32-S3 (Xtensa LX7 dual-core 240 MHz with vector instructions, 512 KB SRAM, 8 MB PSRAM, 8 MB flash)',
     flashBytes: 3 * MIB,
     ramBytes: 2 * MIB,
     clockMhz: 240,

@@ -14,7 +14,9 @@ export class ProfilesService implements OnApplicationBootstrap {
 
   /** Keeps the built-in catalogue in the database current with this release's figures. */
   async onApplicationBootstrap(): Promise<void> {
-    await this.profiles.save(BUILTIN_PROFILES.map((spec) => this.profiles.create({ ...spec, builtin: true })));
+    await this.profiles.save(
+      BUILTIN_PROFILES.map((spec) => this.profiles.create({ ...spec, builtin: true })),
+    );
     this.logger.log(`device profiles: ${BUILTIN_PROFILES.map((p) => p.name).join(', ')} (+ custom)`);
   }
 

@@ -5,7 +5,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ModelFile, parseLayersModelFiles } from './layers-model-files';
-import { loadLayersModel, readLayersModelFiles, saveLayersModel, serializeLayersModel } from './layers-model-io';
+import {
+  loadLayersModel,
+  readLayersModelFiles,
+  saveLayersModel,
+  serializeLayersModel,
+} from './layers-model-io';
 
 function tinyModel(): tfl.Sequential {
   const model = tfl.sequential();
@@ -60,12 +65,28 @@ describe(parseLayersModelFiles.name, () => {
   });
 
   it.each<[string, (f: ModelFile[]) => ModelFile[], RegExp]>([
-    ['truncated weights', (f) => edit(f, 'weights.bin', (b) => b.subarray(0, b.length - 4)), /declares \d+ bytes of weights but its files hold/],
-    ['missing weights file', (f) => f.filter((x) => x.name !== 'weights.bin'), /weight file weights.bin .* was not provided/],
+    [
+      'truncated weights',
+      (f) => edit(f, 'weights.bin', (b) => b.subarray(0, b.length - 4)),
+      /declares \d+ bytes of weights but its files hold/,
+    ],
+    [
+      'missing weights file',
+      (f) => f.filter((x) => x.name !== 'weights.bin'),
+      /weight file weights.bin .* was not provided/,
+    ],
     ['not JSON', (f) => edit(f, 'model.json', () => Buffer.from('{nope')), /not valid JSON/],
-    ['a graph model', (f) => editJson(f, (j) => (j.format = 'graph-model')), /only TensorFlow.js "layers-model"/],
+    [
+      'a graph model',
+      (f) => editJson(f, (j) => (j.format = 'graph-model')),
+      /only TensorFlow.js "layers-model"/,
+    ],
     ['no topology', (f) => editJson(f, (j) => delete j.modelTopology), /modelTopology is missing/],
-    ['path traversal', (f) => editJson(f, (j) => ((j.weightsManifest as { paths: string[] }[])[0].paths = ['../etc/passwd'])), /not a plain file name/],
+    [
+      'path traversal',
+      (f) => editJson(f, (j) => ((j.weightsManifest as { paths: string[] }[])[0].paths = ['../etc/passwd'])),
+      /not a plain file name/,
+    ],
     ['no model.json', (f) => f.filter((x) => x.name !== 'model.json'), /exactly one model.json/],
   ])('refuses %s with a message naming the problem', (_name, corrupt, message) => {
     expect(() => parseLayersModelFiles(corrupt(files))).toThrow(message);
@@ -76,6 +97,8 @@ describe(parseLayersModelFiles.name, () => {
       const topology = j.modelTopology as { config: { layers: { class_name: string }[] } };
       topology.config.layers[1].class_name = 'MyCustomLayer';
     });
-    await expect(loadLayersModel(parseLayersModelFiles(bad))).rejects.toThrow(/cannot build this model.*MyCustomLayer/s);
+    await expect(loadLayersModel(parseLayersModelFiles(bad))).rejects.toThrow(
+      /cannot build this model.*MyCustomLayer/s,
+    );
   });
 });

@@ -25,7 +25,11 @@ export interface LayersModelFiles {
 }
 
 /** Hostile-input limits: a model.json is small; weights for an MCU-sized model are too. */
-export const MODEL_FILE_LIMITS = { maxModelJsonBytes: 8 * 1024 * 1024, maxWeightBytes: 512 * 1024 * 1024, maxFiles: 256 };
+export const MODEL_FILE_LIMITS = {
+  maxModelJsonBytes: 8 * 1024 * 1024,
+  maxWeightBytes: 512 * 1024 * 1024,
+  maxFiles: 256,
+};
 
 const BYTES_PER_ELEMENT = { float32: 4, int32: 4 } as const;
 const SAFE_FILE_NAME = /^[A-Za-z0-9._-]{1,128}$/;
@@ -43,11 +47,13 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * joins the weights. Every problem is a TfjsRuntimeError('INVALID_MODEL_FILES') naming it.
  */
 export function parseLayersModelFiles(files: readonly ModelFile[]): LayersModelFiles {
-  if (files.length > MODEL_FILE_LIMITS.maxFiles) fail(`too many files (${files.length}, limit ${MODEL_FILE_LIMITS.maxFiles})`);
+  if (files.length > MODEL_FILE_LIMITS.maxFiles)
+    fail(`too many files (${files.length}, limit ${MODEL_FILE_LIMITS.maxFiles})`);
   const jsonFiles = files.filter((f) => f.name.endsWith('.json'));
   if (jsonFiles.length !== 1) fail(`expected exactly one model.json, got ${jsonFiles.length} .json files`);
   const jsonFile = jsonFiles[0];
-  if (jsonFile.bytes.length > MODEL_FILE_LIMITS.maxModelJsonBytes) fail(`${jsonFile.name} is larger than 8 MiB`);
+  if (jsonFile.bytes.length > MODEL_FILE_LIMITS.maxModelJsonBytes)
+    fail(`${jsonFile.name} is larger than 8 MiB`);
   let modelJson: unknown;
   try {
     modelJson = JSON.parse(Buffer.from(jsonFile.bytes).toString('utf8'));
@@ -56,7 +62,9 @@ export function parseLayersModelFiles(files: readonly ModelFile[]): LayersModelF
   }
   if (!isRecord(modelJson)) fail(`${jsonFile.name} must contain a JSON object`);
   if (modelJson.format !== undefined && modelJson.format !== 'layers-model') {
-    fail(`format is ${JSON.stringify(modelJson.format)}; only TensorFlow.js "layers-model" files are supported (convert graph models with tensorflowjs_converter --output_format tfjs_layers_model)`);
+    fail(
+      `format is ${JSON.stringify(modelJson.format)}; only TensorFlow.js "layers-model" files are supported (convert graph models with tensorflowjs_converter --output_format tfjs_layers_model)`,
+    );
   }
   const topology = modelJson.modelTopology;
   if (!isRecord(topology)) fail('modelTopology is missing: is this a TensorFlow.js Layers model.json?');
@@ -80,14 +88,17 @@ export function parseLayersModelFiles(files: readonly ModelFile[]): LayersModelF
     }
     let actual = 0;
     for (const path of group.paths) {
-      if (typeof path !== 'string' || !SAFE_FILE_NAME.test(path)) fail(`weight path ${JSON.stringify(path)} is not a plain file name`);
+      if (typeof path !== 'string' || !SAFE_FILE_NAME.test(path))
+        fail(`weight path ${JSON.stringify(path)} is not a plain file name`);
       const file = byName.get(path);
       if (!file) fail(`weight file ${path} named in weightsManifest[${g}] was not provided`);
       chunks.push(file.bytes);
       actual += file.bytes.length;
     }
     if (actual !== expected) {
-      fail(`weightsManifest[${g}] declares ${expected} bytes of weights but its files hold ${actual}: the files are truncated or do not belong to this model.json`);
+      fail(
+        `weightsManifest[${g}] declares ${expected} bytes of weights but its files hold ${actual}: the files are truncated or do not belong to this model.json`,
+      );
     }
     total += actual;
     if (total > MODEL_FILE_LIMITS.maxWeightBytes) fail('weights exceed 512 MiB');
@@ -108,9 +119,12 @@ function readWeightSpec(weight: unknown, group: number): WeightSpec {
   }
   if (weight.quantization !== undefined) fail(`weight ${weight.name} is quantized; upload the float32 model`);
   const dtype = weight.dtype ?? 'float32';
-  if (dtype !== 'float32' && dtype !== 'int32') fail(`weight ${weight.name} has dtype ${String(dtype)}; float32 or int32 expected`);
+  if (dtype !== 'float32' && dtype !== 'int32')
+    fail(`weight ${weight.name} has dtype ${String(dtype)}; float32 or int32 expected`);
   const shape = weight.shape as unknown[];
-  if (!shape.every((d): d is number => Number.isInteger(d) && (d as number) >= 0 && (d as number) < 2 ** 24)) {
+  if (
+    !shape.every((d): d is number => Number.isInteger(d) && (d as number) >= 0 && (d as number) < 2 ** 24)
+  ) {
     fail(`weight ${weight.name} has an invalid shape ${JSON.stringify(shape)}`);
   }
   return { name: weight.name, shape, dtype };

@@ -11,7 +11,10 @@ export async function readLayersModelFiles(modelJsonPath: string): Promise<Layer
   try {
     json = await readFile(modelJsonPath);
   } catch (error) {
-    throw new TfjsRuntimeError('INVALID_MODEL_FILES', `cannot read ${modelJsonPath}: ${(error as Error).message}`);
+    throw new TfjsRuntimeError(
+      'INVALID_MODEL_FILES',
+      `cannot read ${modelJsonPath}: ${(error as Error).message}`,
+    );
   }
   const files: ModelFile[] = [{ name: basename(modelJsonPath), bytes: json }];
   const paths = weightPaths(json);
@@ -35,7 +38,10 @@ export async function loadLayersModel(files: LayersModelFiles): Promise<tfl.Laye
   try {
     return await tfl.loadLayersModel(tf.io.fromMemory(artifacts));
   } catch (error) {
-    throw new TfjsRuntimeError('INVALID_MODEL_FILES', `TensorFlow.js cannot build this model: ${(error as Error).message}`);
+    throw new TfjsRuntimeError(
+      'INVALID_MODEL_FILES',
+      `TensorFlow.js cannot build this model: ${(error as Error).message}`,
+    );
   }
 }
 
@@ -77,7 +83,9 @@ export async function saveLayersModel(model: tfl.LayersModel, dir: string): Prom
 function weightPaths(json: Buffer): string[] {
   try {
     const parsed = JSON.parse(json.toString('utf8')) as { weightsManifest?: { paths?: unknown[] }[] };
-    return (parsed.weightsManifest ?? []).flatMap((g) => (g.paths ?? []).filter((p): p is string => typeof p === 'string'));
+    return (parsed.weightsManifest ?? []).flatMap((g) =>
+      (g.paths ?? []).filter((p): p is string => typeof p === 'string'),
+    );
   } catch {
     return [];
   }

@@ -76,13 +76,27 @@ export class InitialSchema1764220000000 implements MigrationInterface {
           { ...c.str('tag', 64), isPrimary: true },
         ],
         indices: [{ columnNames: ['tag'] }],
-        foreignKeys: [{ columnNames: ['device_id'], referencedTableName: 'devices', referencedColumnNames: ['id'], onDelete: 'CASCADE' }],
+        foreignKeys: [
+          {
+            columnNames: ['device_id'],
+            referencedTableName: 'devices',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          },
+        ],
       }),
     );
     await queryRunner.createTable(
       new Table({
         name: 'artifacts',
-        columns: [c.id(), c.str('kind', 16), c.json('files'), c.int('bytes'), c.json('metadata'), c.time('created_at')],
+        columns: [
+          c.id(),
+          c.str('kind', 16),
+          c.json('files'),
+          c.int('bytes'),
+          c.json('metadata'),
+          c.time('created_at'),
+        ],
         indices: [{ columnNames: ['kind'] }],
       }),
     );
@@ -110,7 +124,12 @@ export class InitialSchema1764220000000 implements MigrationInterface {
         ],
         indices: [{ columnNames: ['model_id', 'version'], isUnique: true }],
         foreignKeys: [
-          { columnNames: ['model_id'], referencedTableName: 'models', referencedColumnNames: ['id'], onDelete: 'CASCADE' },
+          {
+            columnNames: ['model_id'],
+            referencedTableName: 'models',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          },
           { columnNames: ['artifact_id'], referencedTableName: 'artifacts', referencedColumnNames: ['id'] },
         ],
       }),
@@ -118,7 +137,14 @@ export class InitialSchema1764220000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const table of ['model_versions', 'models', 'artifacts', 'device_tags', 'devices', 'device_profiles']) {
+    for (const table of [
+      'model_versions',
+      'models',
+      'artifacts',
+      'device_tags',
+      'devices',
+      'device_profiles',
+    ]) {
       await queryRunner.dropTable(table);
     }
   }

@@ -1,0 +1,38 @@
+import 'reflect-metadata';
+import { Command } from 'commander';
+import { devicesCommand } from './commands/devices.command';
+import { healthCommand } from './commands/health.command';
+import { modelsCommand } from './commands/models.command';
+import { profilesCommand } from './commands/profiles.command';
+import { CliError } from './server-client';
+
+/** Builds the `fleetprune` program with every command. */
+export function buildProgram(): Command {
+  const program = new Command('fleetprune')
+    .description('Prune, quantize and ship neural networks to fleets of ESP32 and Raspberry Pi devices')
+    .version('0.1.0')
+    .showHelpAfterError();
+  program.addCommand(healthCommand());
+  program.addCommand(devicesCommand());
+  program.addCommand(profilesCommand());
+  program.addCommand(modelsCommand());
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    if (
+      error instanceof CliError ||
+      (error instanceof Error && /Error$/.test(error.name) && 'code' in error)
+    ) {
+      console.error(`fleetprune: ${error.message}`);
+      process.exitCode = error instanceof CliError ? error.exitCode : 1;
+      return;
+    }
+    throw error;
+  }
+}
+
+if (require.main === module) void main(process.argv);

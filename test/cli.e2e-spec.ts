@@ -1,0 +1,86 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import '@tensorflow/tfjs-backend-cpu';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { saveLayersModel } from '@fleetprune/tfjs-runtime';
+import { buildProgram, main } from '../apps/cli/src/main';
+import type { RunningServer } from '../apps/server/src/create-server';
+import { startServer, tempDataDir } from './helpers';
+
+jest.setTimeout(60_000);
+
+/** Runs the CLI in-process and captures what it prints. */
+async function cli(...args: string[]): Promise<{ out: string; err: string; code: number }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = jest.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  const error = jest
+    .spyOn(console, 'error')
+    .mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+  process.exitCode = 0;
+  try {
+    await main(['node', 'fleetprune', ...args]);
+    return { out: out.join('\n'), err: err.join('\n'), code: Number(process.exitCode ?? 0) };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+    process.exitCode = 0;
+  }
+}
+
+describe('fleetprune CLI against a running server', () => {
+  let server: RunningServer;
+  let auth: string[];
+
+  beforeAll(async () => {
+    server = await startServer(tempDataDir());
+    auth = ['--server', server.httpUrl, '--token', server.token];
+  });
+  afterAll(async () => server?.app.close());
+
+  it('lists every command in --help', () => {
+    const help = buildProgram().helpInformation();
+    for (const command of ['health', 'devices', 'profiles', 'models']) expect(help).toContain(command);
+  });
+
+  it('registers, lists and filters devices', async () => {
+    const registered = await cli(
+      'devices',
+      'register',
+      'cli-cam',
+      '--profile',
+      'esp32',
+      '--tag',
+      'a',
+      'b',
+      ...auth,
+    );
+    expect(registered.code).toBe(0);
+    const answer = JSON.parse(registered.out);
+    expect(answer.mqtt.username).toBe(answer.id);
+    const listed = await cli('devices', 'list', '--tag', 'b', ...auth);
+    expect(listed.out).toMatch(/cli-cam\s+esp32/);
+    expect((await cli('devices', 'list', '--profile', 'rpi-4', ...auth)).out).toBe('(none)');
+    expect((await cli('profiles', 'list', ...auth)).out).toMatch(/esp32-s3\s+tflite-micro\s+3072 KiB/);
+  });
+
+  it('uploads a model from disk and prints its id last', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fp-cli-model-'));
+    const model = tfl.sequential();
+    model.add(tfl.layers.dense({ inputShape: [8], units: 2 }));
+    await saveLayersModel(model, join(dir, 'tiny'));
+    const uploaded = await cli('models', 'upload', join(dir, 'tiny', 'model.json'), ...auth);
+    expect(uploaded.code).toBe(0);
+    expect(uploaded.out).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await cli('models', 'list', ...auth)).out).toContain(uploaded.out);
+  });
+
+  it('explains a wrong token and an unreachable server', async () => {
+    const wrong = await cli('devices', 'list', '--server', server.httpUrl, '--token', 'x'.repeat(20));
+    expect(wrong.code).toBe(1);
+    expect(wrong.err).toMatch(/401 operator token is wrong \(pass --token/);
+    const down = await cli('health', '--server', 'http://127.0.0.1:9', '--token', 't');
+    expect(down.err).toMatch(/cannot reach the fleetprune server at http:\/\/127.0.0.1:9/);
+  });
+});
