@@ -102,6 +102,15 @@ describe('fleet server (HTTP + SQLite + embedded MQTT)', () => {
       tags: ['south', 'bench'],
     });
     expect(updated.json).toMatchObject({ group: 'lab', tags: ['bench', 'south'] });
+    expect((await call('GET', '/api/groups')).json).toEqual([
+      { name: 'greenhouse', devices: 1, online: 0 },
+      { name: 'lab', devices: 1, online: 0 },
+    ]);
+    expect((await call('GET', '/api/tags')).json.map((t: { name: string }) => t.name)).toEqual([
+      'bench',
+      'north',
+      'south',
+    ]);
   });
 
   it('lets a device connect only with its own credentials and confines it to its topics', async () => {

@@ -5,10 +5,11 @@ import { DeviceTag } from './device-tag.entity';
 import { Device } from './device.entity';
 import { DevicesController } from './devices.controller';
 import { DevicesService } from './devices.service';
+import { LabelsController } from './labels.controller';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Device, DeviceTag]), ProfilesModule],
-  controllers: [DevicesController],
+  controllers: [DevicesController, LabelsController],
   providers: [DevicesService],
   exports: [DevicesService],
 })

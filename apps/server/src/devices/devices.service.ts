@@ -68,6 +68,26 @@ export class DevicesService {
     return { total, items: items.map(toView) };
   }
 
+  /** Groups and tags in use, with how many devices (and how many online) carry each. */
+  async labels(kind: 'group' | 'tag'): Promise<{ name: string; devices: number; online: number }[]> {
+    const qb =
+      kind === 'group'
+        ? this.devices
+            .createQueryBuilder('d')
+            .select('d.group_name', 'label')
+            .where('d.group_name IS NOT NULL')
+        : this.devices.createQueryBuilder('d').innerJoin('d.tags', 't').select('t.tag', 'label');
+    const rows = await qb
+      .andWhere('d.status != :retired', { retired: 'retired' })
+      .addSelect('COUNT(*)', 'devices')
+      .addSelect(`SUM(CASE WHEN d.status = 'online' THEN 1 ELSE 0 END)`, 'online')
+      // Grouped by an alias that no column has: SQLite resolves a bare "name" to d.name.
+      .groupBy('label')
+      .orderBy('label', 'ASC')
+      .getRawMany<{ label: string; devices: string | number; online: string | number }>();
+    return rows.map((r) => ({ name: r.label, devices: Number(r.devices), online: Number(r.online) }));
+  }
+
   async get(id: string): Promise<DeviceView> {
     return toView(await this.find(id));
   }
