@@ -33,6 +33,28 @@ function describePad(pad: Pad): string {
   return typeof pad === 'string' ? pad : `pads ${JSON.stringify([pad[1], pad[2]])}`;
 }
 
+/** One conv2d case with random values; undefined when the shapes leave no output. */
+export function conv2dCase(
+  next: () => number,
+  xShape: number[],
+  wShape: number[],
+  strides: number | [number, number],
+  pad: Pad,
+): GradCase | undefined {
+  const outShape = convOutShape(xShape, wShape, strides, pad, false);
+  if (outShape.some((d) => d <= 0)) return undefined;
+  const weights = randomValues(next, outShape);
+  return {
+    label: `x[${xShape}] w[${wShape}] s${strides} ${describePad(pad)}`,
+    inputs: [
+      { shape: xShape, values: randomValues(next, xShape) },
+      { shape: wShape, values: randomValues(next, wShape) },
+    ],
+    f: (x, f) =>
+      tf.mul(tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, strides, pad), tf.tensor(weights, outShape)),
+  };
+}
+
 /** Random conv2d cases (batch, sizes, channels, kernel, stride 1/2, same/valid/explicit padding). */
 export function conv2dCases(seed: number, count: number): GradCase[] {
   const next = seeded(seed);
@@ -47,20 +69,8 @@ export function conv2dCases(seed: number, count: number): GradCase[] {
     const kw = Math.min(pick(next, [1, 2, 3, 3]), w);
     const strides: [number, number] = [pick(next, [1, 2]), pick(next, [1, 2])];
     const pad = randomPad(next);
-    const xShape = [n, h, w, ci];
-    const wShape = [kh, kw, ci, co];
-    const outShape = convOutShape(xShape, wShape, strides, pad, false);
-    if (outShape.some((d) => d <= 0)) continue;
-    const weights = randomValues(next, outShape);
-    cases.push({
-      label: `x[${xShape}] w[${wShape}] s${strides} ${describePad(pad)}`,
-      inputs: [
-        { shape: xShape, values: randomValues(next, xShape) },
-        { shape: wShape, values: randomValues(next, wShape) },
-      ],
-      f: (x, f) =>
-        tf.mul(tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, strides, pad), tf.tensor(weights, outShape)),
-    });
+    const c = conv2dCase(next, [n, h, w, ci], [kh, kw, ci, co], strides, pad);
+    if (c !== undefined) cases.push(c);
   }
   return cases;
 }

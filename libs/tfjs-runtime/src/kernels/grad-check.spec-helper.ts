@@ -1,6 +1,9 @@
 // Shared by the kernel specs: seeded random data and gradient read-out on whatever backend
 // is active, so the same case can run on stock cpu (the oracle) and on our kernels.
 import * as tf from '@tensorflow/tfjs-core';
+import { registerTrainingKernels } from '../register-training-kernels';
+import { stockKernel } from '../stock-kernels';
+import { useInstalledWasmBinaries } from '../wasm-binaries';
 
 /** Deterministic uniform [0,1) generator (mulberry32), so failures reproduce. */
 export function seeded(seed: number): () => number {
@@ -53,4 +56,43 @@ export function relativeError(actual: Float32Array, expected: Float32Array): num
     scale = Math.max(scale, Math.abs(expected[i]));
   }
   return worst / Math.max(scale, 1);
+}
+
+/**
+ * Declares a suite comparing gradients of `cases` on `target` (with our kernels) against the
+ * same gradients on stock cpu, computed first, before our kernels are registered. Use once
+ * per spec file: registration is global to the file's module registry.
+ */
+export function describeAgainstStockCpu(
+  title: string,
+  target: 'wasm' | 'cpu',
+  cases: GradCase[],
+  checkedInputs: number[],
+  tolerance: number,
+): void {
+  describe(title, () => {
+    let expected: Float32Array[][] = [];
+    beforeAll(async () => {
+      if (stockKernel('Conv2DBackpropFilter', 'cpu') !== undefined)
+        throw new Error('kernels already registered');
+      await tf.setBackend('cpu');
+      expected = cases.map((c) => gradients(c));
+      useInstalledWasmBinaries();
+      registerTrainingKernels();
+      expect(await tf.setBackend(target)).toBe(true);
+    }, 120_000);
+
+    it.each(cases.map((c, i) => [c.label, i] as const))('matches stock cpu: %s', (_label, i) => {
+      const actual = gradients(cases[i]);
+      for (const k of checkedInputs) expect(relativeError(actual[k], expected[i][k])).toBeLessThan(tolerance);
+    });
+
+    it(`leaves no tensors behind on ${target}`, () => {
+      const tensors = tf.memory().numTensors;
+      const dataIds = tf.engine().backend.numDataIds();
+      gradients(cases[0]);
+      expect(tf.memory().numTensors).toBe(tensors);
+      expect(tf.engine().backend.numDataIds()).toBe(dataIds);
+    });
+  });
 }

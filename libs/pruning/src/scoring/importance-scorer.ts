@@ -1,0 +1,20 @@
+/** Names of the built-in scorers. */
+export type ScorerName = 'taylor' | 'l1' | 'random';
+
+/** Per-batch evidence a scorer may use; fields are absent when not computed. */
+export interface ScorerObservation {
+  /** d loss / d gate per prunable group (sum over positions of activation x gradient). */
+  readonly gateGradients?: ReadonlyMap<string, Float32Array>;
+}
+
+/**
+ * Estimates how much each channel of each prunable group matters; lower = safer to remove.
+ * Scores are comparable across groups (see `ScoreNormalization`).
+ */
+export interface ImportanceScorer {
+  readonly name: ScorerName;
+  /** True if `observe` needs `gateGradients`, so the training loop must run gated. */
+  readonly needsGates: boolean;
+  observe(observation: ScorerObservation): void;
+  scores(): Map<string, Float32Array>;
+}
