@@ -41,7 +41,8 @@ describe('fleetprune CLI against a running server', () => {
 
   it('lists every command in --help', () => {
     const help = buildProgram().helpInformation();
-    for (const command of ['health', 'devices', 'profiles', 'models']) expect(help).toContain(command);
+    for (const command of ['health', 'devices', 'profiles', 'models', 'inspect'])
+      expect(help).toContain(command);
   });
 
   it('registers, lists and filters devices', async () => {
@@ -74,6 +75,27 @@ describe('fleetprune CLI against a running server', () => {
     expect(uploaded.code).toBe(0);
     expect(uploaded.out).toMatch(/^[0-9a-f-]{36}$/);
     expect((await cli('models', 'list', ...auth)).out).toContain(uploaded.out);
+  });
+
+  it('inspects an official TFLite Micro model', async () => {
+    const file = join(__dirname, '..', '..', 'shared', 'testdata', 'tflite', 'person_detect.tflite');
+    const shown = await cli('inspect', file, '--json');
+    expect(shown.code).toBe(0);
+    const summary = JSON.parse(shown.out);
+    expect(summary.flashBytes).toBe(300568);
+    expect(summary.ops.map((o: { op: string }) => o.op).sort()).toEqual([
+      'AVERAGE_POOL_2D',
+      'CONV_2D',
+      'DEPTHWISE_CONV_2D',
+      'RESHAPE',
+      'SOFTMAX',
+    ]);
+    // TFLM's own arena_used_bytes is 85,024; the estimate must not be below it nor 10% above.
+    expect(summary.arenaBytes).toBeGreaterThanOrEqual(85024);
+    expect(summary.arenaBytes).toBeLessThanOrEqual(85024 * 1.1);
+    const bad = await cli('inspect', __filename);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/TFLite: not a TFLite model/);
   });
 
   it('explains a wrong token and an unreachable server', async () => {

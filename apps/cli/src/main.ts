@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { devicesCommand } from './commands/devices.command';
 import { healthCommand } from './commands/health.command';
+import { inspectCommand } from './commands/inspect.command';
 import { modelsCommand } from './commands/models.command';
 import { profilesCommand } from './commands/profiles.command';
 import { CliError } from './server-client';
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   program.addCommand(devicesCommand());
   program.addCommand(profilesCommand());
   program.addCommand(modelsCommand());
+  program.addCommand(inspectCommand());
   return program;
 }
 
