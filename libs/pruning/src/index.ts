@@ -1,6 +1,7 @@
 // Public API of @fleetprune/pruning: PrecisionPrune structured pruning on TF.js Layers models.
-export { PruningError, PruningErrorCode } from './pruning-error';
-export {
+export { PruningError } from './pruning-error';
+export type { PruningErrorCode } from './pruning-error';
+export type {
   BoundAxis,
   ChannelGroup,
   ChannelLayout,
@@ -14,19 +15,27 @@ export {
 export { buildPruningGraph } from './graph/build-pruning-graph';
 export { LAYER_KINDS } from './graph/layer-rules';
 export { pruneChannels } from './surgery/prune-channels';
-export { costForWidths, countMacs, countParams, groupWidths, ModelCost } from './cost/model-cost';
-export { forwardGraph, ForwardOptions } from './execution/graph-forward';
-export { createGates, GateMap } from './execution/layout-gate';
-export { ImportanceScorer, ScorerName, ScorerObservation } from './scoring/importance-scorer';
-export { normalizeScores, ScoreNormalization } from './scoring/score-normalization';
-export { TaylorScorer, TaylorScorerOptions } from './scoring/taylor-scorer';
+export { costForWidths, countMacs, countParams, groupWidths } from './cost/model-cost';
+export type { ModelCost } from './cost/model-cost';
+export { forwardGraph } from './execution/graph-forward';
+export type { ForwardOptions } from './execution/graph-forward';
+export { createGates } from './execution/layout-gate';
+export type { GateMap } from './execution/layout-gate';
+export type { ImportanceScorer, ScorerName, ScorerObservation } from './scoring/importance-scorer';
+export { normalizeScores } from './scoring/score-normalization';
+export type { ScoreNormalization } from './scoring/score-normalization';
+export { TaylorScorer } from './scoring/taylor-scorer';
+export type { TaylorScorerOptions } from './scoring/taylor-scorer';
 export { L1NormScorer } from './scoring/l1-norm-scorer';
 export { RandomScorer } from './scoring/random-scorer';
 export { createScorer } from './scoring/create-scorer';
-export { sparsityPenalty, SparsityPenaltyOptions } from './regularization/sparsity-penalty';
-export { cosineLearningRate, regularizationStrength, StrengthSchedule } from './training/schedules';
+export { sparsityPenalty } from './regularization/sparsity-penalty';
+export type { SparsityPenaltyOptions } from './regularization/sparsity-penalty';
+export { cosineLearningRate, regularizationStrength } from './training/schedules';
+export type { StrengthSchedule } from './training/schedules';
 export { BatchSampler } from './training/batch-sampler';
-export { Teacher, trainLoop, TrainingData, TrainLoopOptions } from './training/train-loop';
+export { trainLoop } from './training/train-loop';
+export type { Teacher, TrainingData, TrainLoopOptions } from './training/train-loop';
 export { evaluateAccuracy } from './training/evaluate-accuracy';
 export {
   crossEntropy,
@@ -34,9 +43,10 @@ export {
   logProbabilities,
   outputsProbabilities,
 } from './training/classification-loss';
-export { planCut, CutLimits } from './schedule/cut-plan';
+export { planCut } from './schedule/cut-plan';
+export type { CutLimits } from './schedule/cut-plan';
 export { precisionPrune } from './schedule/precision-prune';
-export {
+export type {
   DataInput,
   FitAnswer,
   PrecisionPruneOptions,

@@ -167,7 +167,10 @@ async function run(
     }
     const finalLoss = await train1(current, Math.max(1, total - batchesUsed), 'finetune', false);
     const finalAccuracy = record(rounds + 1, 'finetune', current, finalLoss);
-    const finalMet = await budgetMet(current, targetAbs, options);
+    const finalMet =
+      (targetAbs === undefined || current.cost.params <= targetAbs) &&
+      (!options.fits || fitsAnswer(await options.fits(current.model))) &&
+      finalAccuracy >= tolerance;
     progress.emit({ phase: 'done', params: current.cost.params, valAccuracy: finalAccuracy });
     return {
       model: current.model,
@@ -177,8 +180,7 @@ async function run(
       baselineAccuracy: baseline,
       finalAccuracy,
       history,
-      budgetMet:
-        finalMet && (targetAbs !== undefined || options.fits !== undefined || finalAccuracy >= tolerance),
+      budgetMet: finalMet,
       backend: tf.getBackend(),
       wallTimeMs: Date.now() - started,
       seed,

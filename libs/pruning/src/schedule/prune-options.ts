@@ -88,7 +88,7 @@ export interface PruneResult {
   readonly baselineAccuracy: number;
   readonly finalAccuracy: number;
   readonly history: PruneHistoryEntry[];
-  /** True when every requested budget (targetParams, fits) was met. */
+  /** True when every requested budget holds at the end: targetParams, fits(), accuracy within maxDrop. */
   readonly budgetMet: boolean;
   readonly backend: string;
   readonly wallTimeMs: number;

@@ -28,30 +28,43 @@ export function sequentialCnn(): tfl.Sequential {
  * The end-to-end CNN for `blobTask` (6x6x1): over-wide on purpose so pruning has room, and
  * small enough that the stock cpu backend (slow Conv2DBackpropFilter) trains it in seconds.
  */
-export function blobCnn(): tfl.Sequential {
+export function blobCnn(seed = 1): tfl.Sequential {
   return tfl.sequential({
     layers: [
-      tfl.layers.conv2d({ name: 'c1', inputShape: [6, 6, 1], filters: 8, kernelSize: 3, padding: 'same' }),
+      tfl.layers.conv2d({
+        kernelInitializer: seeded(seed, 0),
+        name: 'c1',
+        inputShape: [6, 6, 1],
+        filters: 8,
+        kernelSize: 3,
+        padding: 'same',
+      }),
       tfl.layers.batchNormalization({ name: 'bn1' }),
       tfl.layers.reLU({ name: 'r1' }),
       tfl.layers.maxPooling2d({ name: 'p1', poolSize: 2 }),
-      tfl.layers.conv2d({ name: 'c2', filters: 8, kernelSize: 3, activation: 'relu' }),
+      tfl.layers.conv2d({
+        kernelInitializer: seeded(seed, 1),
+        name: 'c2',
+        filters: 8,
+        kernelSize: 3,
+        activation: 'relu',
+      }),
       tfl.layers.flatten({ name: 'flat' }),
-      tfl.layers.dense({ name: 'd1', units: 16, activation: 'relu' }),
+      tfl.layers.dense({ kernelInitializer: seeded(seed, 2), name: 'd1', units: 16, activation: 'relu' }),
       tfl.layers.dropout({ name: 'drop', rate: 0.1 }),
-      tfl.layers.dense({ name: 'out', units: 3, activation: 'softmax' }),
+      tfl.layers.dense({ kernelInitializer: seeded(seed, 3), name: 'out', units: 3, activation: 'softmax' }),
     ],
   });
 }
 
 /** A Dense-only classifier for flattened `blobTask` images: fast enough for many batches. */
-export function blobMlp(): tfl.Sequential {
+export function blobMlp(seed = 1): tfl.Sequential {
   return tfl.sequential({
     layers: [
       tfl.layers.flatten({ name: 'flat', inputShape: [6, 6, 1] }),
-      tfl.layers.dense({ name: 'h1', units: 16, activation: 'relu' }),
-      tfl.layers.dense({ name: 'h2', units: 12, activation: 'relu' }),
-      tfl.layers.dense({ name: 'out', units: 3 }),
+      tfl.layers.dense({ kernelInitializer: seeded(seed, 4), name: 'h1', units: 16, activation: 'relu' }),
+      tfl.layers.dense({ kernelInitializer: seeded(seed, 5), name: 'h2', units: 12, activation: 'relu' }),
+      tfl.layers.dense({ kernelInitializer: seeded(seed, 6), name: 'out', units: 3 }),
     ],
   });
 }
@@ -103,6 +116,11 @@ export function concatModel(): tfl.LayersModel {
   const flat = apply(c, tfl.layers.flatten({ name: 'flat' }));
   const out = apply(flat, tfl.layers.dense({ name: 'out', units: 3 }));
   return tfl.model({ inputs: input, outputs: out });
+}
+
+/** Glorot-uniform with a fixed seed per layer, so test models start identical every run. */
+function seeded(seed: number, layer: number): ReturnType<typeof tfl.initializers.glorotUniform> {
+  return tfl.initializers.glorotUniform({ seed: seed * 100 + layer });
 }
 
 function apply(x: tfl.SymbolicTensor, layer: tfl.layers.Layer): tfl.SymbolicTensor {

@@ -104,6 +104,17 @@ describe(Interpreter.name, () => {
       expect(it8.output(0)[0]).toBe(93);
     });
 
+    it('lets interpreters of one model object run independently', () => {
+      const model = readModel(load('hello_world_int8.tflite'));
+      const a = new Interpreter(model).allocate();
+      const b = new Interpreter(model).allocate();
+      a.setInput(0, [-96]);
+      b.setInput(0, [0]);
+      a.invoke();
+      b.invoke();
+      expect([a.output(0)[0], b.output(0)[0]]).toEqual([89, 4]);
+    });
+
     it('rejects inputs of the wrong element type, length or range', () => {
       const it8 = interpreterFor('hello_world_int8.tflite');
       expect(() => it8.setInput(0, Float32Array.of(0.5))).toThrow(/takes a Int8Array, got a Float32Array/);

@@ -59,7 +59,11 @@ function info(t: RuntimeTensor): TensorInfo {
   };
 }
 
-/** Runs a TfliteModel with TFLM reference-kernel semantics. */
+/**
+ * Runs a TfliteModel with TFLM reference-kernel semantics. Weights are read once per model
+ * object and shared by all its interpreters, so do not mutate a model's buffers in place after
+ * building interpreters from it; each interpreter owns its activations.
+ */
 export class Interpreter {
   private readonly options: Required<InterpreterOptions>;
   private readonly tensors = new Map<number, RuntimeTensor>();
@@ -131,7 +135,7 @@ export class Interpreter {
    * (Int8Array for INT8, Float32Array for FLOAT32, ...); a number array is range-checked.
    */
   setInput(i: number, data: TensorData | readonly number[]): void {
-    const t = this.graphTensor('input', i);
+    const t = this.writableInput(i);
     const what = `input ${i} '${t.name}' (${t.type} [${t.shape.join(',')}])`;
     if (data.length !== t.data.length) {
       throw new TfliteError('INVALID_INPUT', `${what} needs ${t.data.length} values, got ${data.length}`);
@@ -158,7 +162,7 @@ export class Interpreter {
 
   /** Copies raw little-endian bytes (e.g. a `.raw` file) into graph input `i`. */
   setInputBytes(i: number, bytes: Uint8Array): void {
-    const t = this.graphTensor('input', i);
+    const t = this.writableInput(i);
     if (bytes.length !== t.data.byteLength) {
       throw new TfliteError(
         'INVALID_INPUT',
@@ -211,6 +215,17 @@ export class Interpreter {
 
   private graph() {
     return this.model.subgraphs[this.options.subgraph];
+  }
+
+  private writableInput(i: number): RuntimeTensor {
+    const t = this.graphTensor('input', i);
+    if (t.isConstant) {
+      throw new TfliteError(
+        'INVALID_INPUT',
+        `input ${i} '${t.name}' is a constant tensor of the model and cannot be set`,
+      );
+    }
+    return t;
   }
 
   private graphTensor(kind: 'input' | 'output', i: number): RuntimeTensor {

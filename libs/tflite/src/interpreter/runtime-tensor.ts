@@ -36,6 +36,34 @@ export function elementCount(shape: readonly number[]): number {
   return shape.reduce((n, d) => n * d, 1);
 }
 
+const constants = new WeakMap<TfliteModel, Map<Uint8Array, TensorData>>();
+
+/** Copies bytes into fresh, aligned storage (a buffer's offset in the file need not be aligned). */
+function copyOf(bytes: Uint8Array, Ctor: TypedArrayConstructor, count: number): TensorData {
+  const copy = new Uint8Array(bytes.length);
+  copy.set(bytes);
+  return new Ctor(copy.buffer, 0, count);
+}
+
+function sharedConstant(
+  model: TfliteModel,
+  bytes: Uint8Array,
+  Ctor: TypedArrayConstructor,
+  count: number,
+): TensorData {
+  let perModel = constants.get(model);
+  if (!perModel) {
+    perModel = new Map();
+    constants.set(model, perModel);
+  }
+  let data = perModel.get(bytes);
+  if (!data || data.constructor !== Ctor) {
+    data = copyOf(bytes, Ctor, count);
+    perModel.set(bytes, data);
+  }
+  return data;
+}
+
 /** Builds the runtime form of tensor `index` of subgraph `subgraphIndex`. */
 export function createRuntimeTensor(model: TfliteModel, subgraphIndex: number, index: number): RuntimeTensor {
   const t = model.subgraphs[subgraphIndex].tensors[index];
@@ -49,19 +77,18 @@ export function createRuntimeTensor(model: TfliteModel, subgraphIndex: number, i
   const Ctor = storageFor(t.type, what);
   const count = elementCount(t.shape);
   const bytes = t.buffer > 0 ? model.buffers[t.buffer] : undefined;
+  const isConstant = bytes !== undefined && bytes.length > 0 && !t.isVariable;
   let data: TensorData;
-  const isConstant = bytes !== undefined && bytes.length > 0;
-  if (isConstant) {
+  if (bytes !== undefined && bytes.length > 0) {
     if (bytes.length !== count * Ctor.BYTES_PER_ELEMENT) {
       throw new TfliteError(
         'INVALID_MODEL',
         `${what} needs ${count * Ctor.BYTES_PER_ELEMENT} bytes of ${t.type} for shape [${t.shape.join(',')}], buffer ${t.buffer} has ${bytes.length}`,
       );
     }
-    // Copy into fresh, aligned storage: the buffer's offset in the file need not be aligned.
-    const copy = new Uint8Array(bytes.length);
-    copy.set(bytes);
-    data = new Ctor(copy.buffer, 0, count);
+    // Read-only weights are shared by every interpreter of the same model object (a simulated
+    // fleet runs thousands); variable tensors get their own copy of the initial value.
+    data = isConstant ? sharedConstant(model, bytes, Ctor, count) : copyOf(bytes, Ctor, count);
   } else {
     data = new Ctor(count);
   }

@@ -116,6 +116,33 @@ describe(conv2dKernel.name, () => {
     got.forEach((v, i) => expect(Math.abs(v - expected[i])).toBeLessThanOrEqual(1));
   });
 
+  it('runs grouped convolution with dilation, each group reading its own input channels', () => {
+    // 2 groups of 2 input channels, 2 filters per group; 2x2 window dilated by 2 on a 5x5 image, VALID.
+    const x = range(5 * 5 * 4, (i) => ((i * 29) % 23) - 11);
+    const f = range(4 * 2 * 2 * 2, (i) => ((i * 7) % 5) - 2);
+    const model = singleOpModel(
+      'CONV_2D',
+      [q([1, 5, 5, 4], 1), { ...q([4, 2, 2, 2], [1, 1, 1, 1], 0, f), quantizedDimension: 0 }, null],
+      [q([1, 3, 3, 4], 1)],
+      opts({ padding: 'VALID', dilationHFactor: 2, dilationWFactor: 2 }),
+    );
+    const expected: number[] = [];
+    for (let oy = 0; oy < 3; oy++)
+      for (let ox = 0; ox < 3; ox++)
+        for (let oc = 0; oc < 4; oc++) {
+          const group = Math.floor(oc / 2);
+          let acc = 0;
+          for (let ky = 0; ky < 2; ky++)
+            for (let kx = 0; kx < 2; kx++)
+              for (let ic = 0; ic < 2; ic++) {
+                const xi = ((oy + 2 * ky) * 5 + (ox + 2 * kx)) * 4 + group * 2 + ic;
+                acc += f[((oc * 2 + ky) * 2 + kx) * 2 + ic] * x[xi];
+              }
+          expected.push(Math.max(-128, Math.min(127, acc)));
+        }
+    expect(runOp(model, x)).toEqual(expected);
+  });
+
   it('rejects an asymmetric filter, naming the op and what it needs', () => {
     const model = singleOpModel(
       'CONV_2D',

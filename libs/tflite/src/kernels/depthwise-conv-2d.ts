@@ -74,9 +74,13 @@ function evalDepthwise(ctx: KernelContext, d: DepthwiseData): void {
             if (ix < 0 || ix >= inWidth) continue;
             const xBase = ((b * inHeight + iy) * inWidth + ix) * inDepth;
             const fBase = (ky * filterWidth + kx) * outDepth;
-            for (let ic = 0, oc = 0; ic < inDepth; ic++) {
-              const xv = x[xBase + ic] + inputOffset;
-              for (let m = 0; m < dm; m++, oc++) acc[oc] += f[fBase + oc] * xv;
+            if (dm === 1) {
+              for (let c = 0; c < inDepth; c++) acc[c] += f[fBase + c] * (x[xBase + c] + inputOffset);
+            } else {
+              for (let ic = 0, oc = 0; ic < inDepth; ic++) {
+                const xv = x[xBase + ic] + inputOffset;
+                for (let m = 0; m < dm; m++, oc++) acc[oc] += f[fBase + oc] * xv;
+              }
             }
           }
         }
