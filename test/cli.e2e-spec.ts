@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import '@tensorflow/tfjs-backend-cpu';
@@ -41,7 +41,7 @@ describe('fleetprune CLI against a running server', () => {
 
   it('lists every command in --help', () => {
     const help = buildProgram().helpInformation();
-    for (const command of ['health', 'devices', 'profiles', 'models', 'inspect'])
+    for (const command of ['health', 'devices', 'profiles', 'models', 'inspect', 'run', 'eval'])
       expect(help).toContain(command);
   });
 
@@ -96,6 +96,22 @@ describe('fleetprune CLI against a running server', () => {
     const bad = await cli('inspect', __filename);
     expect(bad.code).toBe(1);
     expect(bad.err).toMatch(/TFLite: not a TFLite model/);
+  });
+
+  it("runs an official model on a raw input and writes TFLite Micro's output", async () => {
+    const testdata = join(__dirname, '..', '..', 'shared', 'testdata', 'tflite');
+    const out = join(mkdtempSync(join(tmpdir(), 'fp-run-')), 'out.raw');
+    const ran = await cli(
+      'run',
+      join(testdata, 'person_detect.tflite'),
+      '--input',
+      join(testdata, 'no_person_image_int8.raw'),
+      '--output',
+      out,
+    );
+    expect(ran.code).toBe(0);
+    expect(ran.out).toMatch(/INT8 \[1,2\]: 57, -57$/);
+    expect(Array.from(new Int8Array(readFileSync(out)))).toEqual([57, -57]);
   });
 
   it('explains a wrong token and an unreachable server', async () => {

@@ -1,10 +1,12 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
 import { devicesCommand } from './commands/devices.command';
+import { evalCommand } from './commands/eval.command';
 import { healthCommand } from './commands/health.command';
 import { inspectCommand } from './commands/inspect.command';
 import { modelsCommand } from './commands/models.command';
 import { profilesCommand } from './commands/profiles.command';
+import { runCommand } from './commands/run.command';
 import { CliError } from './server-client';
 
 /** Builds the `fleetprune` program with every command. */
@@ -18,6 +20,8 @@ export function buildProgram(): Command {
   program.addCommand(profilesCommand());
   program.addCommand(modelsCommand());
   program.addCommand(inspectCommand());
+  program.addCommand(runCommand());
+  program.addCommand(evalCommand());
   return program;
 }
 

@@ -16,3 +16,4 @@ export * from './planner/tensor-lifetimes';
 export * from './planner/tflm-persistent-allocations';
 export * from './planner/estimate-arena';
 export * from './planner/model-summary';
+export * from './evaluate/evaluate-classifier';
