@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { buildPruningGraph } from '../graph/build-pruning-graph';
 import { pruneChannels } from '../surgery/prune-channels';
 import { residualModel, sequentialCnn } from '../testing/tiny-models';
@@ -18,6 +19,40 @@ describe(countParams.name, () => {
     // c1 at 8x8 positions, c2 at 4x4, dense layers once.
     expect(countMacs(model)).toBe(72 * 64 + 216 * 16 + 120 + 15);
     expect(countParams(model)).toBeLessThan(model.countParams());
+  });
+
+  it('counts the DESIGN.md reference model as deployed', () => {
+    const conv = (filters: number, first = false) =>
+      tfl.layers.conv2d({
+        filters,
+        kernelSize: 3,
+        padding: 'same',
+        ...(first ? { inputShape: [28, 28, 1] } : {}),
+      });
+    const block = (filters: number, first = false) => [
+      conv(filters, first),
+      tfl.layers.batchNormalization(),
+      tfl.layers.reLU(),
+      tfl.layers.maxPooling2d({ poolSize: 2 }),
+    ];
+    const model = tfl.sequential({
+      layers: [
+        ...block(32, true),
+        ...block(64),
+        ...block(128),
+        tfl.layers.flatten(),
+        tfl.layers.dense({ units: 128, activation: 'relu' }),
+        tfl.layers.dropout({ rate: 0.25 }),
+        tfl.layers.dense({ units: 10 }),
+      ],
+    });
+    const kernels = [9 * 1 * 32, 9 * 32 * 64, 9 * 64 * 128, 1152 * 128, 128 * 10];
+    const biases = [32, 64, 128, 128, 10];
+    const positions = [28 * 28, 14 * 14, 7 * 7, 1, 1];
+    const sum = (v: number[]) => v.reduce((a, b) => a + b, 0);
+    expect(countParams(model)).toBe(sum(kernels) + sum(biases));
+    expect(countMacs(model)).toBe(sum(kernels.map((k, i) => k * positions[i])));
+    model.dispose();
   });
 
   it('predicts the cost of a pruned model from group widths alone', () => {

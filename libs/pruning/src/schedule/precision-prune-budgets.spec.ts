@@ -38,8 +38,8 @@ describe(`${precisionPrune.name} budgets`, () => {
       shape: train.x.shape,
       y: train.y.dataSync(),
     };
-    const a = await precisionPrune({ ...base(), targetParams: 0.5, scorer: 'l1' });
-    const b = await precisionPrune({ ...base(), train: arrays, targetParams: 0.5, scorer: 'l1' });
+    const a = await precisionPrune({ ...base(), targetParams: 0.5, scorer: 'taylor' });
+    const b = await precisionPrune({ ...base(), train: arrays, targetParams: 0.5, scorer: 'taylor' });
     expect(b.history).toEqual(a.history);
     expect(b.widths).toEqual(a.widths);
     expect(Array.from(b.model.getWeights()[0].dataSync())).toEqual(
@@ -59,6 +59,21 @@ describe(`${precisionPrune.name} budgets`, () => {
     for (const h of result.history.filter((e) => e.phase === 'prune' && e.accepted)) {
       expect(h.valAccuracy).toBeGreaterThanOrEqual(result.baselineAccuracy - 0.02);
     }
+  }, 30_000);
+
+  it('rolls a round back to the last good model when accuracy falls below tolerance', async () => {
+    const result = await precisionPrune({
+      ...base(),
+      maxDrop: 0,
+      stepFraction: 0.9,
+      scorer: 'random',
+      maxBackoffs: 0,
+    });
+    const rejected = result.history.filter((h) => !h.accepted);
+    expect(rejected.length).toBeGreaterThan(0);
+    expect(rejected[0].valAccuracy).toBeLessThan(result.baselineAccuracy);
+    const lastAccepted = result.history.filter((h) => h.accepted && h.phase !== 'finetune').pop();
+    expect(result.params.after).toBe(lastAccepted?.params);
   }, 30_000);
 
   it('keeps cutting until the fits() callback is satisfied', async () => {

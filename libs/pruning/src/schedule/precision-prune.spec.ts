@@ -38,6 +38,7 @@ describe(precisionPrune.name, () => {
 
   it('reaches targetParams on a trained CNN and keeps its accuracy', async () => {
     const baseline = evaluateAccuracy(model, validation);
+    const firstKernel = Array.from(model.getWeights()[0].dataSync());
     expect(baseline).toBeGreaterThan(0.9);
     const events: PruneProgress[] = [];
     const result = await precisionPrune({
@@ -45,9 +46,9 @@ describe(precisionPrune.name, () => {
       train,
       validation,
       targetParams: 0.4,
-      epochs: 3,
+      epochs: 4,
       batchSize: 16,
-      learningRate: 3e-3,
+      learningRate: 1e-2,
       seed: 3,
       onProgress: (e) => events.push(e),
     });
@@ -56,6 +57,8 @@ describe(precisionPrune.name, () => {
     expect(result.budgetMet).toBe(true);
     expect(result.finalAccuracy).toBeGreaterThanOrEqual(baseline - 0.05);
     expect(countParams(model)).toBe(result.params.before);
+    expect(Array.from(model.getWeights()[0].dataSync())).toEqual(firstKernel);
+    expect(events.every((e, i) => i === 0 || e.step >= events[i - 1].step)).toBe(true);
     expect(events[events.length - 1].phase).toBe('done');
     expect(result.widths.find((w) => w.layer === 'out')).toEqual({ layer: 'out', before: 3, after: 3 });
     expect(result.backend).toBe('cpu');

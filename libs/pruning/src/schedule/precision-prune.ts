@@ -117,19 +117,14 @@ async function run(
       optimizer.dispose();
     }
   };
-  const record = (
-    round: number,
-    phase: 'regularize' | 'prune' | 'finetune',
-    w: Working,
-    loss: number,
-    accepted = true,
-  ) => {
+  const record = (round: number, phase: 'regularize' | 'prune' | 'finetune', w: Working, loss: number) => {
     const valAccuracy = evaluateAccuracy(w.model, validation);
-    history.push({ round, phase, ...w.cost, valAccuracy, loss, accepted });
+    history.push({ round, phase, ...w.cost, valAccuracy, loss, accepted: true });
     progress.emit({ phase, params: w.cost.params, loss, valAccuracy });
     return valAccuracy;
   };
 
+  let candidate: Working | undefined;
   try {
     const regLoss = await train1(current, regularizeBatches, 'regularize', true);
     record(0, 'regularize', current, regLoss);
@@ -151,18 +146,20 @@ async function run(
       });
       if (keep.size === 0) break;
       const prunedModel = pruneChannels(current.model, keep, current.graph);
-      const candidate = fresh(prunedModel, buildPruningGraph(prunedModel));
+      candidate = fresh(prunedModel, buildPruningGraph(prunedModel));
       const loss = await train1(candidate, roundBatches, 'prune', true);
-      const accuracy = record(round, 'prune', candidate, loss, true);
+      const accuracy = record(round, 'prune', candidate, loss);
       if (accuracy < tolerance) {
         history[history.length - 1] = { ...history[history.length - 1], accepted: false };
         candidate.model.dispose();
+        candidate = undefined;
         cutScale /= 2;
         if (++backoffs > (options.maxBackoffs ?? 2)) break;
         continue;
       }
       current.model.dispose();
       current = candidate;
+      candidate = undefined;
       met = await budgetMet(current, targetAbs, options);
     }
     const finalLoss = await train1(current, Math.max(1, total - batchesUsed), 'finetune', false);
@@ -187,6 +184,7 @@ async function run(
     };
   } catch (error) {
     current.model.dispose();
+    candidate?.model.dispose();
     throw error;
   }
 }
