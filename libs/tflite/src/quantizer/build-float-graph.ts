@@ -50,14 +50,18 @@ class GraphBuilder {
 
   value(st: SymbolicTensor): number {
     const v = this.valueOf.get(st.id);
-    if (v === undefined) throw new TfliteError('INVALID_MODEL', `tensor '${st.name}' is used before it is produced.`);
+    if (v === undefined)
+      throw new TfliteError('INVALID_MODEL', `tensor '${st.name}' is used before it is produced.`);
     return v;
   }
 
   newValue(st: SymbolicTensor, name: string): number {
     const shape = batchOne(st.shape);
     if (shape.some((d) => d < 1)) {
-      throw layerError(st.sourceLayer, `has an output of unknown shape [${st.shape.join(',')}]; give the model a fixed input shape.`);
+      throw layerError(
+        st.sourceLayer,
+        `has an output of unknown shape [${st.shape.join(',')}]; give the model a fixed input shape.`,
+      );
     }
     this.graph.values.push({ name, shape });
     const id = this.graph.values.length - 1;
@@ -86,7 +90,10 @@ class GraphBuilder {
     if (name === 'relu' || name === 'relu6') {
       const target = fromAttribute ? this.producer.get(value) : this.fusionTarget(st.inputs[0]);
       if (!isFusable(target) || target.activation !== 'NONE') {
-        throw layerError(layer, `applies ${name} where it cannot be fused; place it right after a Conv2D, DepthwiseConv2D, Dense or Add whose output nothing else uses. ${supportedLayersHint()}`);
+        throw layerError(
+          layer,
+          `applies ${name} where it cannot be fused; place it right after a Conv2D, DepthwiseConv2D, Dense or Add whose output nothing else uses. ${supportedLayersHint()}`,
+        );
       }
       target.activation = name === 'relu' ? 'RELU' : 'RELU6';
       return value;
@@ -98,23 +105,37 @@ class GraphBuilder {
       this.addOp({ kind: 'softmax', name: layer.name, inputs: [value], output: out });
       return out;
     }
-    throw layerError(layer, `uses activation '${name}'; only relu, relu6, softmax and linear convert. ${supportedLayersHint()}`);
+    throw layerError(
+      layer,
+      `uses activation '${name}'; only relu, relu6, softmax and linear convert. ${supportedLayersHint()}`,
+    );
   }
 }
 
 function isFusable(op: FloatOp | undefined): op is FusableOp {
-  return op !== undefined && (op.kind === 'conv2d' || op.kind === 'depthwise' || op.kind === 'dense' || op.kind === 'add');
+  return (
+    op !== undefined &&
+    (op.kind === 'conv2d' || op.kind === 'depthwise' || op.kind === 'dense' || op.kind === 'add')
+  );
 }
 
 function foldBn(b: GraphBuilder, layer: Layer, st: SymbolicTensor): void {
   const input = st.inputs[0];
   const target = b.fusionTarget(input);
-  if (!target || !(target.kind === 'conv2d' || target.kind === 'depthwise' || target.kind === 'dense') || target.activation !== 'NONE') {
-    throw layerError(layer, 'cannot be folded; place BatchNormalization right after a Conv2D, DepthwiseConv2D or Dense with linear activation whose output nothing else uses.');
+  if (
+    !target ||
+    !(target.kind === 'conv2d' || target.kind === 'depthwise' || target.kind === 'dense') ||
+    target.activation !== 'NONE'
+  ) {
+    throw layerError(
+      layer,
+      'cannot be folded; place BatchNormalization right after a Conv2D, DepthwiseConv2D or Dense with linear activation whose output nothing else uses.',
+    );
   }
   const cfg = configOf(layer);
   const axis = Number(cfg.axis ?? -1);
-  if (axis !== -1 && axis !== input.rank - 1) throw layerError(layer, `normalises axis ${axis}; only the channel (last) axis folds.`);
+  if (axis !== -1 && axis !== input.rank - 1)
+    throw layerError(layer, `normalises axis ${axis}; only the channel (last) axis folds.`);
   const w = weightsOf(layer);
   const channels = target.bias.length;
   const ones = new Float32Array(channels).fill(1);
@@ -123,7 +144,11 @@ function foldBn(b: GraphBuilder, layer: Layer, st: SymbolicTensor): void {
   const beta = cfg.center === false ? zeros : w.shift()!;
   const [movingMean, movingVariance] = w;
   const folded = foldBatchNorm(target.kernel, target.bias, {
-    gamma, beta, movingMean, movingVariance, epsilon: Number(cfg.epsilon ?? 1e-3),
+    gamma,
+    beta,
+    movingMean,
+    movingVariance,
+    epsilon: Number(cfg.epsilon ?? 1e-3),
   });
   target.kernel = folded.kernel;
   target.bias = folded.bias;
@@ -148,7 +173,11 @@ function convert(b: GraphBuilder, st: SymbolicTensor): void {
         throw layerError(layer, `gets a rank-${st.inputs[0].rank} input; add a Flatten before it.`);
       }
       const out = b.newValue(st, layer.name);
-      b.addOp(cls === 'Dense' ? denseOp(layer, ins[0], out, channelsOf(0)) : convOp(layer, ins[0], out, channelsOf(0)));
+      b.addOp(
+        cls === 'Dense'
+          ? denseOp(layer, ins[0], out, channelsOf(0))
+          : convOp(layer, ins[0], out, channelsOf(0)),
+      );
       const act = activationName(layer);
       const result = b.activate(layer, st, out, act, true);
       if (result !== out) b.alias(st, result);
@@ -166,18 +195,21 @@ function convert(b: GraphBuilder, st: SymbolicTensor): void {
       return foldBn(b, layer, st);
     case 'ReLU': {
       const max = configOf(layer).maxValue;
-      const name = max === null || max === undefined ? 'relu' : max === 6 ? 'relu6' : `relu(max ${String(max)})`;
+      const name =
+        max === null || max === undefined ? 'relu' : max === 6 ? 'relu6' : `relu(max ${String(max)})`;
       return b.alias(st, b.activate(layer, st, ins[0], name, false));
     }
     case 'Activation':
       return b.alias(st, b.activate(layer, st, ins[0], activationName(layer), false));
     case 'Softmax': {
       const axis = Number(configOf(layer).axis ?? -1);
-      if (axis !== -1 && axis !== st.rank - 1) throw layerError(layer, `takes softmax over axis ${axis}; only the last axis converts.`);
+      if (axis !== -1 && axis !== st.rank - 1)
+        throw layerError(layer, `takes softmax over axis ${axis}; only the last axis converts.`);
       return b.alias(st, b.activate(layer, st, ins[0], 'softmax', false));
     }
     case 'Add': {
-      if (ins.length !== 2) throw layerError(layer, `adds ${ins.length} tensors; TFLite ADD takes exactly 2.`);
+      if (ins.length !== 2)
+        throw layerError(layer, `adds ${ins.length} tensors; TFLite ADD takes exactly 2.`);
       const out = b.newValue(st, layer.name);
       const activation: FusedActivation = 'NONE';
       return b.addOp({ kind: 'add', name: layer.name, inputs: ins, output: out, activation });
@@ -194,7 +226,10 @@ export function buildFloatGraph(model: tfl.LayersModel): FloatGraph {
   for (const st of order) convert(b, st);
   b.graph.outputs = model.outputs.map((o) => b.value(o));
   if (b.graph.inputs.length !== 1) {
-    throw new TfliteError('UNSUPPORTED_LAYER', `model has ${b.graph.inputs.length} inputs; the quantizer takes single-input models.`);
+    throw new TfliteError(
+      'UNSUPPORTED_LAYER',
+      `model has ${b.graph.inputs.length} inputs; the quantizer takes single-input models.`,
+    );
   }
   return b.graph;
 }

@@ -58,9 +58,21 @@ class ModelBuilder {
   readonly operatorCodes: OperatorCode[] = [];
   readonly operators: Operator[] = [];
 
-  constant(name: string, type: TensorTypeName, shape: number[], data: Uint8Array, q?: QuantizationParams): number {
+  constant(
+    name: string,
+    type: TensorTypeName,
+    shape: number[],
+    data: Uint8Array,
+    q?: QuantizationParams,
+  ): number {
     this.buffers.push(data);
-    this.tensors.push({ name, shape, type, buffer: this.buffers.length - 1, ...(q ? { quantization: q } : {}) });
+    this.tensors.push({
+      name,
+      shape,
+      type,
+      buffer: this.buffers.length - 1,
+      ...(q ? { quantization: q } : {}),
+    });
     return this.tensors.length - 1;
   }
 
@@ -74,7 +86,12 @@ class ModelBuilder {
   }
 }
 
-function weightedOp(b: ModelBuilder, op: FloatConvOp | FloatDenseOp, inScale: number, perChannelDense: boolean): number[] {
+function weightedOp(
+  b: ModelBuilder,
+  op: FloatConvOp | FloatDenseOp,
+  inScale: number,
+  perChannelDense: boolean,
+): number[] {
   const channels = op.bias.length;
   const perChannel = op.kind !== 'dense' || perChannelDense;
   const w = quantizeWeightsLastAxis(op.kernel, channels, perChannel);
@@ -96,30 +113,70 @@ function weightedOp(b: ModelBuilder, op: FloatConvOp | FloatDenseOp, inScale: nu
     filter = lastAxisFirst(w.values, op.kernelShape);
     shape = [op.kernelShape[1], op.kernelShape[0]];
   }
-  const f = b.constant(`${op.name}/kernel`, 'INT8', shape, bytesOf(filter), symmetricQuantization(w.scales, qdim));
-  const bb = b.constant(`${op.name}/bias`, 'INT32', [channels], bytesOf(bias.values), symmetricQuantization(bias.scales, 0));
+  const f = b.constant(
+    `${op.name}/kernel`,
+    'INT8',
+    shape,
+    bytesOf(filter),
+    symmetricQuantization(w.scales, qdim),
+  );
+  const bb = b.constant(
+    `${op.name}/bias`,
+    'INT32',
+    [channels],
+    bytesOf(bias.values),
+    symmetricQuantization(bias.scales, 0),
+  );
   return [f, bb];
 }
 
-function emitOp(b: ModelBuilder, graph: FloatGraph, op: FloatOp, params: AffineParams[], opts: QuantizeOptions): void {
+function emitOp(
+  b: ModelBuilder,
+  graph: FloatGraph,
+  op: FloatOp,
+  params: AffineParams[],
+  opts: QuantizeOptions,
+): void {
   const ins = op.inputs;
   const outs = [op.output];
   switch (op.kind) {
     case 'conv2d':
     case 'depthwise': {
       const [f, bias] = weightedOp(b, op, params[ins[0]].scale, opts.perChannelDense);
-      const common = { padding: op.padding, strideH: op.strides[0], strideW: op.strides[1], dilationHFactor: op.dilation[0], dilationWFactor: op.dilation[1], fusedActivation: op.activation };
-      if (op.kind === 'conv2d') return b.op('CONV_2D', [ins[0], f, bias], outs, { kind: 'Conv2DOptions', ...common });
-      return b.op('DEPTHWISE_CONV_2D', [ins[0], f, bias], outs, { kind: 'DepthwiseConv2DOptions', depthMultiplier: op.kernelShape[3], ...common });
+      const common = {
+        padding: op.padding,
+        strideH: op.strides[0],
+        strideW: op.strides[1],
+        dilationHFactor: op.dilation[0],
+        dilationWFactor: op.dilation[1],
+        fusedActivation: op.activation,
+      };
+      if (op.kind === 'conv2d')
+        return b.op('CONV_2D', [ins[0], f, bias], outs, { kind: 'Conv2DOptions', ...common });
+      return b.op('DEPTHWISE_CONV_2D', [ins[0], f, bias], outs, {
+        kind: 'DepthwiseConv2DOptions',
+        depthMultiplier: op.kernelShape[3],
+        ...common,
+      });
     }
     case 'dense': {
       const [f, bias] = weightedOp(b, op, params[ins[0]].scale, opts.perChannelDense);
-      return b.op('FULLY_CONNECTED', [ins[0], f, bias], outs, { kind: 'FullyConnectedOptions', fusedActivation: op.activation, keepNumDims: false });
+      return b.op('FULLY_CONNECTED', [ins[0], f, bias], outs, {
+        kind: 'FullyConnectedOptions',
+        fusedActivation: op.activation,
+        keepNumDims: false,
+      });
     }
     case 'maxPool':
     case 'avgPool':
       return b.op(op.kind === 'maxPool' ? 'MAX_POOL_2D' : 'AVERAGE_POOL_2D', ins, outs, {
-        kind: 'Pool2DOptions', padding: op.padding, strideH: op.strides[0], strideW: op.strides[1], filterHeight: op.pool[0], filterWidth: op.pool[1], fusedActivation: 'NONE',
+        kind: 'Pool2DOptions',
+        padding: op.padding,
+        strideH: op.strides[0],
+        strideW: op.strides[1],
+        filterHeight: op.pool[0],
+        filterWidth: op.pool[1],
+        fusedActivation: 'NONE',
       });
     case 'mean': {
       const axis = b.constant(`${op.name}/axis`, 'INT32', [2], bytesOf(Int32Array.of(1, 2)));
@@ -127,7 +184,12 @@ function emitOp(b: ModelBuilder, graph: FloatGraph, op: FloatOp, params: AffineP
     }
     case 'reshape': {
       const newShape = [...graph.values[op.output].shape];
-      const shape = b.constant(`${op.name}/shape`, 'INT32', [newShape.length], bytesOf(Int32Array.from(newShape)));
+      const shape = b.constant(
+        `${op.name}/shape`,
+        'INT32',
+        [newShape.length],
+        bytesOf(Int32Array.from(newShape)),
+      );
       return b.op('RESHAPE', [ins[0], shape], outs, { kind: 'ReshapeOptions', newShape });
     }
     case 'softmax':
@@ -138,17 +200,35 @@ function emitOp(b: ModelBuilder, graph: FloatGraph, op: FloatOp, params: AffineP
 }
 
 /** The int8 TfliteModel of a calibrated graph (metadata added by the caller). */
-export function buildTfliteModel(graph: FloatGraph, params: AffineParams[], opts: QuantizeOptions): TfliteModel {
+export function buildTfliteModel(
+  graph: FloatGraph,
+  params: AffineParams[],
+  opts: QuantizeOptions,
+): TfliteModel {
   const b = new ModelBuilder();
   graph.values.forEach((v, i) => {
-    b.tensors.push({ name: v.name, shape: [...v.shape], type: 'INT8', buffer: 0, quantization: perTensorQuantization(params[i]) });
+    b.tensors.push({
+      name: v.name,
+      shape: [...v.shape],
+      type: 'INT8',
+      buffer: 0,
+      quantization: perTensorQuantization(params[i]),
+    });
   });
   for (const op of graph.ops) emitOp(b, graph, op, params, opts);
   return {
     version: 3,
     description: opts.description,
     operatorCodes: b.operatorCodes,
-    subgraphs: [{ name: opts.subgraphName, tensors: b.tensors, inputs: [...graph.inputs], outputs: [...graph.outputs], operators: b.operators }],
+    subgraphs: [
+      {
+        name: opts.subgraphName,
+        tensors: b.tensors,
+        inputs: [...graph.inputs],
+        outputs: [...graph.outputs],
+        operators: b.operators,
+      },
+    ],
     buffers: b.buffers,
     metadata: [],
   };

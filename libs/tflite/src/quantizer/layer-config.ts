@@ -13,10 +13,7 @@ export function configOf(layer: Layer): Config {
 
 /** Builds an UNSUPPORTED_LAYER error that names the layer and says what to change. */
 export function layerError(layer: Layer, why: string): TfliteError {
-  return new TfliteError(
-    'UNSUPPORTED_LAYER',
-    `layer '${layer.name}' (${layer.getClassName()}) ${why}`,
-  );
+  return new TfliteError('UNSUPPORTED_LAYER', `layer '${layer.name}' (${layer.getClassName()}) ${why}`);
 }
 
 /** A number-or-pair config field (kernelSize, strides, dilationRate, poolSize) as [h, w]. */

@@ -16,9 +16,21 @@ export function convOp(layer: Layer, input: number, output: number, inChannels: 
   const [kh, kw] = pair(layer, 'kernelSize');
   const last = depthwise ? Number(configOf(layer).depthMultiplier ?? 1) : Number(configOf(layer).filters);
   if (kernel.length !== kh * kw * inChannels * last) {
-    throw layerError(layer, `has a kernel of ${kernel.length} values, expected ${kh}x${kw}x${inChannels}x${last}.`);
+    throw layerError(
+      layer,
+      `has a kernel of ${kernel.length} values, expected ${kh}x${kw}x${inChannels}x${last}.`,
+    );
   }
   const channels = depthwise ? inChannels * last : last;
+  const dilation = pair(layer, 'dilationRate', [1, 1]);
+  if (depthwise && (dilation[0] !== 1 || dilation[1] !== 1)) {
+    // tfjs-layers' DepthwiseConv2D.call passes no dilation to the op, so the trained TF.js model
+    // computes an undilated convolution while its config (and Keras, and TFLite) say dilated.
+    throw layerError(
+      layer,
+      `has dilationRate [${dilation.join(',')}], which TF.js Layers ignores when it runs DepthwiseConv2D; the float model and a TFLite conversion would disagree. Use dilationRate 1.`,
+    );
+  }
   return {
     kind: depthwise ? 'depthwise' : 'conv2d',
     name: layer.name,
@@ -28,7 +40,7 @@ export function convOp(layer: Layer, input: number, output: number, inChannels: 
     kernelShape: [kh, kw, inChannels, last],
     bias: maybeBias ?? new Float32Array(channels),
     strides: pair(layer, 'strides', [1, 1]),
-    dilation: pair(layer, 'dilationRate', [1, 1]),
+    dilation,
     padding: padding(layer),
     activation: 'NONE',
   };

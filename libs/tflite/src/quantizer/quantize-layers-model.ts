@@ -11,7 +11,7 @@ import { buildFloatGraph } from './build-float-graph';
 import { buildTfliteModel, chooseValueParams } from './build-tflite-model';
 import { calibrate } from './run-float-graph';
 import type { AffineParams } from './quant-math';
-import { DEFAULT_QUANTIZE_OPTIONS, type QuantizeOptions } from './quantize-options';
+import { resolveQuantizeOptions, type QuantizeOptions } from './quantize-options';
 
 /** A quantized model plus the int8 params callers need to feed it and read it. */
 export type QuantizedTfliteModel = TfliteModel & {
@@ -24,12 +24,18 @@ export type QuantizedTfliteModel = TfliteModel & {
 /** Representative samples as one [N, ...input shape] float tensor (caller disposes it). */
 function samplesTensor(representative: Float32Array | tf.Tensor, inputShape: number[]): tf.Tensor {
   const per = inputShape.slice(1).reduce((a, b) => a * b, 1);
-  const count = representative instanceof Float32Array ? representative.length / per : representative.size / per;
+  const count =
+    representative instanceof Float32Array ? representative.length / per : representative.size / per;
   if (!Number.isInteger(count) || count < 1) {
-    throw new TfliteError('INVALID_INPUT', `representative data must hold a whole number (>= 1) of samples of ${per} values; got ${representative instanceof Float32Array ? representative.length : representative.size}.`);
+    throw new TfliteError(
+      'INVALID_INPUT',
+      `representative data must hold a whole number (>= 1) of samples of ${per} values; got ${representative instanceof Float32Array ? representative.length : representative.size}.`,
+    );
   }
   const shape = [count, ...inputShape.slice(1)];
-  return representative instanceof Float32Array ? tf.tensor(representative, shape) : tf.reshape(tf.cast(representative, 'float32'), shape);
+  return representative instanceof Float32Array
+    ? tf.tensor(representative, shape)
+    : tf.reshape(tf.cast(representative, 'float32'), shape);
 }
 
 /**
@@ -44,7 +50,7 @@ export function quantizeLayersModel(
   representative: Float32Array | tf.Tensor,
   opts: Partial<QuantizeOptions> = {},
 ): QuantizedTfliteModel {
-  const o: QuantizeOptions = { ...DEFAULT_QUANTIZE_OPTIONS, ...opts };
+  const o = resolveQuantizeOptions(opts);
   const graph = buildFloatGraph(model);
   const samples = samplesTensor(representative, graph.values[graph.inputs[0]].shape);
   let ranges: Array<[number, number]>;

@@ -1,3 +1,5 @@
+import { TfliteError } from '../tflite-error';
+
 /** Options of `quantizeLayersModel`, merged over `DEFAULT_QUANTIZE_OPTIONS`. */
 export interface QuantizeOptions {
   /** Per-output-channel weights for FULLY_CONNECTED too (the converter's default is per-tensor). */
@@ -20,3 +22,16 @@ export const DEFAULT_QUANTIZE_OPTIONS: Readonly<QuantizeOptions> = Object.freeze
   description: 'fleetprune',
   subgraphName: 'main',
 });
+
+/** Merges `opts` over the defaults (undefined fields keep the default) and checks them. */
+export function resolveQuantizeOptions(opts: Partial<QuantizeOptions> = {}): QuantizeOptions {
+  const defined = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined));
+  const o: QuantizeOptions = { ...DEFAULT_QUANTIZE_OPTIONS, ...defined };
+  if (!Number.isSafeInteger(o.calibrationBatchSize) || o.calibrationBatchSize < 1) {
+    throw new TfliteError(
+      'INVALID_INPUT',
+      `calibrationBatchSize must be a positive integer, got ${o.calibrationBatchSize}.`,
+    );
+  }
+  return o;
+}
