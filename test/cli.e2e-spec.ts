@@ -1,9 +1,11 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import '@tensorflow/tfjs-backend-cpu';
+import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { saveLayersModel } from '@fleetprune/tfjs-runtime';
+import { loadFashionMnist, take, toFloat01 } from '@fleetprune/datasets';
+import { saveLayersModel, selectBackend } from '@fleetprune/tfjs-runtime';
 import { buildProgram, main } from '../apps/cli/src/main';
 import type { RunningServer } from '../apps/server/src/create-server';
 import { startServer, tempDataDir } from './helpers';
@@ -41,7 +43,7 @@ describe('fleetprune CLI against a running server', () => {
 
   it('lists every command in --help', () => {
     const help = buildProgram().helpInformation();
-    for (const command of ['health', 'devices', 'profiles', 'models', 'inspect', 'run', 'eval'])
+    for (const command of ['health', 'devices', 'profiles', 'models', 'export', 'inspect', 'run', 'eval'])
       expect(help).toContain(command);
   });
 
@@ -112,6 +114,71 @@ describe('fleetprune CLI against a running server', () => {
     expect(ran.code).toBe(0);
     expect(ran.out).toMatch(/INT8 \[1,2\]: 57, -57$/);
     expect(Array.from(new Int8Array(readFileSync(out)))).toEqual([57, -57]);
+  });
+
+  it('exports a trained model to int8 TFLite Micro files and evaluates them', async () => {
+    await selectBackend();
+    const { train, test } = loadFashionMnist();
+    const small = take(train, 3000);
+    const model = tfl.sequential();
+    model.add(
+      tfl.layers.conv2d({
+        inputShape: [28, 28, 1],
+        filters: 8,
+        kernelSize: 3,
+        padding: 'same',
+        useBias: false,
+      }),
+    );
+    model.add(tfl.layers.batchNormalization());
+    model.add(tfl.layers.reLU());
+    model.add(tfl.layers.maxPooling2d({ poolSize: 4 }));
+    model.add(tfl.layers.flatten());
+    model.add(tfl.layers.dense({ units: 10, activation: 'softmax' }));
+    model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+    const x = tf.tensor4d(toFloat01(small), [small.count, 28, 28, 1]);
+    const y = tf.tensor1d(Array.from(small.labels), 'float32');
+    await model.fit(x, y, { epochs: 2, batchSize: 64, verbose: 0 });
+    x.dispose();
+    y.dispose();
+    const dir = mkdtempSync(join(tmpdir(), 'fp-export-'));
+    await saveLayersModel(model, join(dir, 'float'));
+
+    const exported = await cli(
+      'export',
+      '--model',
+      join(dir, 'float', 'model.json'),
+      '--dataset',
+      'fashion-mnist',
+      '--out',
+      join(dir, 'int8'),
+      '--name',
+      'fmnist_small',
+    );
+    expect(exported.code).toBe(0);
+    expect(exported.out).toMatch(/ops CONV_2D FULLY_CONNECTED MAX_POOL_2D RESHAPE SOFTMAX/);
+    for (const file of ['model.tflite', 'model_data.h', 'model_data.cc', 'op_resolver.h', 'report.json']) {
+      expect(existsSync(join(dir, 'int8', file))).toBe(true);
+    }
+    const evaluated = await cli(
+      'eval',
+      join(dir, 'int8', 'model.tflite'),
+      '--dataset',
+      'fashion-mnist',
+      '--limit',
+      '300',
+      '--json',
+    );
+    expect(evaluated.code).toBe(0);
+    const int8 = JSON.parse(evaluated.out);
+    expect(int8.images).toBe(300);
+    // The float model's accuracy on the same images: int8 must stay close to it.
+    const first = take(test, 300);
+    const probs = model.predict(tf.tensor4d(toFloat01(first), [300, 28, 28, 1])) as tf.Tensor;
+    const predicted = await tf.argMax(probs, -1).data();
+    const floatAccuracy = Array.from(predicted).filter((p, i) => p === first.labels[i]).length / 300;
+    expect(floatAccuracy).toBeGreaterThan(0.6);
+    expect(Math.abs(int8.accuracy - floatAccuracy)).toBeLessThanOrEqual(0.02);
   });
 
   it('explains a wrong token and an unreachable server', async () => {

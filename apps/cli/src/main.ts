@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { devicesCommand } from './commands/devices.command';
 import { evalCommand } from './commands/eval.command';
+import { exportCommand } from './commands/export.command';
 import { healthCommand } from './commands/health.command';
 import { inspectCommand } from './commands/inspect.command';
 import { modelsCommand } from './commands/models.command';
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   program.addCommand(devicesCommand());
   program.addCommand(profilesCommand());
   program.addCommand(modelsCommand());
+  program.addCommand(exportCommand());
   program.addCommand(inspectCommand());
   program.addCommand(runCommand());
   program.addCommand(evalCommand());

@@ -24,3 +24,4 @@ export * from './quantizer/op-versions';
 export * from './emitter/c-identifier';
 export * from './emitter/emit-c-array';
 export * from './emitter/emit-op-resolver';
+export * from './export/export-micro-model';

@@ -1,0 +1,83 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { writeModel } from '../codec/write-model';
+import { emitCArray } from '../emitter/emit-c-array';
+import { emitOpResolver } from '../emitter/emit-op-resolver';
+import { estimateArena } from '../planner/estimate-arena';
+import type { AffineParams } from '../quantizer/quant-math';
+import { quantizeLayersModel } from '../quantizer/quantize-layers-model';
+import type { TfliteModel } from '../model/tflite-model';
+
+/** Options of `exportMicroModel`. */
+export interface MicroExportOptions {
+  /** Model name: C identifiers (`<name>`, `k<Name>ArenaSize`) derive from it. */
+  name: string;
+  /** Per-channel FULLY_CONNECTED weights (older TFLM builds and Arm NN lack them). */
+  perChannelDense: boolean;
+}
+
+/** What a device build needs, plus the facts the server checks against a profile. */
+export interface MicroExportReport {
+  name: string;
+  flashBytes: number;
+  /** Tensor arena for a 64-bit host build (an upper bound for 32-bit devices). */
+  arenaBytes: number;
+  /** Tensor arena with 32-bit pointers, as on ESP32 / Cortex-M. */
+  arenaBytes32: number;
+  ops: string[];
+  input: { shape: number[]; quantization: AffineParams };
+  output: { shape: number[]; quantization: AffineParams };
+  perChannelDense: boolean;
+}
+
+export interface MicroExport {
+  model: TfliteModel;
+  tflite: Uint8Array;
+  /** model.tflite, model_data.h, model_data.cc, op_resolver.h, report.json */
+  files: { name: string; bytes: Uint8Array }[];
+  report: MicroExportReport;
+}
+
+/**
+ * The whole path from a trained TF.js model to TFLite Micro files: int8 quantization on
+ * `representative` (N samples, NHWC floats as the model expects), the flatbuffer, the C
+ * array, the op resolver with the arena size, and a JSON report.
+ */
+export function exportMicroModel(
+  layersModel: tfl.LayersModel,
+  representative: Float32Array | tf.Tensor,
+  opts: Partial<MicroExportOptions> = {},
+): MicroExport {
+  const name = opts.name ?? 'model';
+  const perChannelDense = opts.perChannelDense ?? false;
+  const quantized = quantizeLayersModel(layersModel, representative, { perChannelDense });
+  const { inputQuantization, outputQuantization, ...model } = quantized;
+  const tflite = writeModel(model);
+  const arenaBytes = estimateArena(model).total;
+  const arenaBytes32 = estimateArena(model, { pointerBytes: 4 }).total;
+  const graph = model.subgraphs[0];
+  const report: MicroExportReport = {
+    name,
+    flashBytes: tflite.length,
+    arenaBytes,
+    arenaBytes32,
+    ops: [...new Set(graph.operators.map((op) => model.operatorCodes[op.opcodeIndex].builtinCode))].sort(),
+    input: { shape: [...graph.tensors[graph.inputs[0]].shape], quantization: inputQuantization },
+    output: { shape: [...graph.tensors[graph.outputs[0]].shape], quantization: outputQuantization },
+    perChannelDense,
+  };
+  const cArray = emitCArray(tflite, { name });
+  const text = (s: string) => new TextEncoder().encode(s);
+  return {
+    model,
+    tflite,
+    report,
+    files: [
+      { name: 'model.tflite', bytes: tflite },
+      { name: 'model_data.h', bytes: text(cArray.header) },
+      { name: 'model_data.cc', bytes: text(cArray.source) },
+      { name: 'op_resolver.h', bytes: text(emitOpResolver(model, { arenaBytes, name })) },
+      { name: 'report.json', bytes: text(`${JSON.stringify(report, null, 2)}\n`) },
+    ],
+  };
+}
