@@ -1,10 +1,10 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { BUILTIN_DEVICE_PROFILES, TFLM_DEFAULT_OPS } from '@fleetprune/tflite';
 import { Repository } from 'typeorm';
 import { AppError } from '../errors/app-error';
 import { CreateProfileDto } from './create-profile.dto';
 import { DeviceProfile } from './device-profile.entity';
-import { BUILTIN_PROFILES } from './profile-catalogue';
 
 @Injectable()
 export class ProfilesService implements OnApplicationBootstrap {
@@ -15,9 +15,9 @@ export class ProfilesService implements OnApplicationBootstrap {
   /** Keeps the built-in catalogue in the database current with this release's figures. */
   async onApplicationBootstrap(): Promise<void> {
     await this.profiles.save(
-      BUILTIN_PROFILES.map((spec) => this.profiles.create({ ...spec, builtin: true })),
+      BUILTIN_DEVICE_PROFILES.map((spec) => this.profiles.create({ ...spec, builtin: true })),
     );
-    this.logger.log(`device profiles: ${BUILTIN_PROFILES.map((p) => p.name).join(', ')} (+ custom)`);
+    this.logger.log(`device profiles: ${BUILTIN_DEVICE_PROFILES.map((p) => p.name).join(', ')} (+ custom)`);
   }
 
   list(): Promise<DeviceProfile[]> {
@@ -34,7 +34,7 @@ export class ProfilesService implements OnApplicationBootstrap {
     if (await this.profiles.existsBy({ name: dto.name })) {
       throw new AppError('CONFLICT', `profile ${JSON.stringify(dto.name)} already exists`);
     }
-    const supportedOps = dto.supportedOps ?? BUILTIN_PROFILES[0].supportedOps;
+    const supportedOps = dto.supportedOps ?? [...TFLM_DEFAULT_OPS];
     return this.profiles.save(
       this.profiles.create({
         ...dto,
