@@ -88,7 +88,7 @@ async function run(
   if (!(await activate(name))) return null;
   const images = name === 'cpu' ? Math.min(opts.cpuImages, opts.images) : opts.images;
   const train = tensors(data.train, images);
-  const test = tensors(data.test, name === 'cpu' ? Math.min(opts.testImages, 2000) : opts.testImages);
+  const test = tensors(data.test, name === 'cpu' ? Math.min(opts.testImages, 1000) : opts.testImages);
   const model = referenceModel();
   const start = process.hrtime.bigint();
   const history = await model.fit(train.x, train.y, { epochs: 1, batchSize: 128, shuffle: true, verbose: 0 });
@@ -122,7 +122,7 @@ function table(rows: Row[], testImages: number): string {
       `${(r.accuracy * 100).toFixed(2)}%`,
     ].join(' | '),
   );
-  const note = `accuracy: test set (${testImages} images; cpu uses at most 2000) after one pass over "images"`;
+  const note = `accuracy: test set (${testImages} images; cpu uses at most 1000) after one pass over "images"`;
   return [head, '|---|---:|---:|---:|---:|---:|---:|', ...lines.map((l) => `| ${l} |`), '', note].join('\n');
 }
 

@@ -13,7 +13,13 @@ import {
   depthwiseBackpropFilterWasmConfig,
   depthwiseBackpropInputWasmConfig,
 } from './kernels/depthwise-grads-wasm';
-import { leadingMeanWasmConfig, leadingSumWasmConfig } from './kernels/leading-axes-reduce-wasm';
+import {
+  leadingMeanCpuConfig,
+  leadingMeanWasmConfig,
+  leadingSumCpuConfig,
+  leadingSumWasmConfig,
+} from './kernels/leading-axes-reduce';
+import { conv2DBackpropInputCpuConfig } from './kernels/conv2d-backprop-input-cpu';
 import { maxPoolGradCpuConfig } from './kernels/max-pool-grad-cpu';
 import { maxPoolGradWasmConfig } from './kernels/max-pool-grad-wasm';
 import { tileWasmConfig } from './kernels/tile-wasm';
@@ -39,8 +45,18 @@ const WASM_REPLACEMENTS: readonly KernelConfig[] = [
   leadingMeanWasmConfig,
 ];
 
-/** Stock cpu kernels so slow that an epoch takes over an hour; always replaced. */
-const CPU_REPLACEMENTS: readonly KernelConfig[] = [conv2DBackpropFilterCpuConfig, maxPoolGradCpuConfig];
+/**
+ * Stock cpu kernels so slow that an epoch took hours: the two backprop convolutions and
+ * MaxPoolGrad read every element through TensorBuffer.get, and Sum/Mean over N,H,W transpose
+ * the whole activation first.
+ */
+const CPU_REPLACEMENTS: readonly KernelConfig[] = [
+  conv2DBackpropFilterCpuConfig,
+  conv2DBackpropInputCpuConfig,
+  maxPoolGradCpuConfig,
+  leadingSumCpuConfig,
+  leadingMeanCpuConfig,
+];
 
 let registered = false;
 

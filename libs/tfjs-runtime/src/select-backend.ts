@@ -33,7 +33,10 @@ const TFJS_NODE = '@tensorflow/tfjs-node';
 
 function firstLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  return text.split('\n')[0].slice(0, 300);
+  return text
+    .split('\n')[0]
+    .replace(/^TFJS runtime: /, '')
+    .slice(0, 300);
 }
 
 /** Loads and activates one backend; resolves to a description of it, or throws why not. */

@@ -4,6 +4,7 @@ export type TfjsRuntimeErrorCode =
   | 'UNKNOWN_BACKEND'
   | 'UNSUPPORTED_LAYOUT'
   | 'UNSUPPORTED_DTYPE'
+  | 'KERNEL_MISSING'
   | 'WASM_FILES_MISSING'
   | 'INVALID_MODEL_FILES';
 

@@ -3,10 +3,10 @@ import { conv2DBackpropFilterWasmConfig } from './conv2d-backprop-filter-wasm';
 import { describeAgainstStockCpu, seeded, type GradCase } from './grad-check.spec-helper';
 
 const cases = conv2dCases(20240611, 40);
-// The reference model's middle layer at batch 8: wide channels, as in training.
+// Wider channels, as in the reference model (kept small: stock cpu is the oracle and it is slow).
 const next = seeded(11);
 const wide = [
-  conv2dCase(next, [8, 14, 14, 32], [3, 3, 32, 64], 1, 'same'),
+  conv2dCase(next, [2, 10, 10, 16], [3, 3, 16, 32], 1, 'same'),
   conv2dCase(next, [4, 9, 9, 16], [3, 3, 16, 8], 2, 'valid'),
 ];
 

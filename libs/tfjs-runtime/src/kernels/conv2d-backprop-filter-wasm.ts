@@ -1,31 +1,18 @@
 import {
   Conv2D,
   Conv2DBackpropFilter,
-  getKernel,
   Slice,
   Transpose,
   type Conv2DBackpropFilterAttrs,
   type KernelConfig,
   type KernelFunc,
-  type NamedAttrMap,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { assertFloat32, convGeometry } from './conv-geometry';
+import { runWasmKernel } from './run-wasm-kernel';
 
 const OP = 'Conv2DBackpropFilter (wasm)';
-
-/** Runs another wasm kernel by name, so the heavy lifting stays in XNNPACK. */
-export function runWasmKernel(
-  name: string,
-  backend: BackendWasm,
-  inputs: Record<string, TensorInfo>,
-  attrs: object,
-): TensorInfo {
-  const kernel = getKernel(name, 'wasm');
-  if (kernel === undefined) throw new Error(`${OP}: wasm kernel ${name} is missing`);
-  return kernel.kernelFunc({ inputs, backend, attrs: attrs as NamedAttrMap }) as TensorInfo;
-}
 
 /**
  * dW[kh,kw,ci,co] = sum over n,oh,ow of x[n, oh*s+kh-pt, ow*s+kw-pl, ci] * dy[n,oh,ow,co].

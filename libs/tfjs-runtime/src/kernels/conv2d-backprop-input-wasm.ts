@@ -8,7 +8,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { assertFloat32, convGeometry, type WindowGeometry } from './conv-geometry';
-import { runWasmKernel } from './conv2d-backprop-filter-wasm';
+import { runWasmKernel } from './run-wasm-kernel';
 
 const OP = 'Conv2DBackpropInput (wasm)';
 

@@ -6,7 +6,7 @@ import {
   type TileAttrs,
 } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { stockKernel } from '../stock-kernels';
+import { TfjsRuntimeError } from '../tfjs-runtime-error';
 
 type Numeric = Float32Array | Int32Array | Uint8Array;
 
@@ -48,9 +48,11 @@ function tileWasm(args: Parameters<KernelFunc>[0]): TensorInfo {
   const { x } = args.inputs as { x: TensorInfo };
   const { reps } = args.attrs as unknown as TileAttrs;
   if (x.dtype === 'string' || x.dtype === 'complex64') {
-    const stock = stockKernel(Tile, 'wasm');
-    if (stock === undefined) throw new Error(`Tile (wasm): no stock kernel for dtype ${x.dtype}`);
-    return stock.kernelFunc(args) as TensorInfo;
+    // The stock wasm Tile aborts the whole wasm module on these; fail cleanly instead.
+    throw new TfjsRuntimeError(
+      'UNSUPPORTED_DTYPE',
+      `Tile on wasm supports numeric and bool tensors, not ${x.dtype}; tile on cpu.`,
+    );
   }
   const outShape = x.shape.map((d, i) => d * reps[i]);
   const out = backend.makeOutput(outShape, x.dtype);

@@ -1,0 +1,3 @@
+import { describeReduceAgainstStockCpu } from './reduce-cases.spec-helper';
+
+describeReduceAgainstStockCpu('wasm');
