@@ -5,9 +5,12 @@ import { evalCommand } from './commands/eval.command';
 import { exportCommand } from './commands/export.command';
 import { healthCommand } from './commands/health.command';
 import { inspectCommand } from './commands/inspect.command';
+import { jobsCommand } from './commands/jobs.command';
 import { modelsCommand } from './commands/models.command';
 import { profilesCommand } from './commands/profiles.command';
+import { pruneCommand } from './commands/prune.command';
 import { runCommand } from './commands/run.command';
+import { trainCommand } from './commands/train.command';
 import { CliError } from './server-client';
 
 /** Builds the `fleetprune` program with every command. */
@@ -20,10 +23,13 @@ export function buildProgram(): Command {
   program.addCommand(devicesCommand());
   program.addCommand(profilesCommand());
   program.addCommand(modelsCommand());
+  program.addCommand(jobsCommand());
   program.addCommand(exportCommand());
   program.addCommand(inspectCommand());
   program.addCommand(runCommand());
   program.addCommand(evalCommand());
+  program.addCommand(trainCommand());
+  program.addCommand(pruneCommand());
   return program;
 }
 

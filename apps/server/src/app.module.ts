@@ -12,6 +12,7 @@ import { HttpErrorFilter } from './errors/http-error.filter';
 import { HealthController } from './health/health.controller';
 import { ModelsModule } from './models/models.module';
 import { ProfilesModule } from './profiles/profiles.module';
+import { PruningJobsModule } from './pruning-jobs/pruning-jobs.module';
 
 /** Makes the validated config and the operator token injectable everywhere. */
 @Global()
@@ -46,6 +47,7 @@ export class AppModule {
         ArtifactsModule,
         ModelsModule,
         BrokerModule,
+        PruningJobsModule,
       ],
       controllers: [HealthController],
       providers: [

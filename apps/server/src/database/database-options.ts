@@ -8,9 +8,11 @@ import { ModelVersion } from '../models/model-version.entity';
 import { Model } from '../models/model.entity';
 import { DeviceProfile } from '../profiles/device-profile.entity';
 import { InitialSchema1764220000000 } from './migrations/1764220000000-initial-schema';
+import { PruningJobs1764230000000 } from './migrations/1764230000000-pruning-jobs';
+import { PruningJob } from '../pruning-jobs/pruning-job.entity';
 
-export const ENTITIES = [Device, DeviceTag, DeviceProfile, Model, ModelVersion, Artifact];
-export const MIGRATIONS = [InitialSchema1764220000000];
+export const ENTITIES = [Device, DeviceTag, DeviceProfile, Model, ModelVersion, Artifact, PruningJob];
+export const MIGRATIONS = [InitialSchema1764220000000, PruningJobs1764230000000];
 
 /**
  * SQLite in the data directory by default, PostgreSQL when DATABASE_URL is set. The schema

@@ -23,12 +23,27 @@ export class ModelsService {
     private readonly artifacts: ArtifactsService,
   ) {}
 
+  /** Stores an uploaded model as the next version of the model named `input.name`. */
+  async upload(input: UploadModelInput): Promise<{ model: Model; version: ModelVersion }> {
+    return this.storeVersion({ name: input.name, dataset: input.dataset }, input.files, null);
+  }
+
+  /** Stores a model derived from `parent` (e.g. pruned) as the next version of the same model. */
+  async addDerivedVersion(parent: ModelVersion, files: ModelFile[]): Promise<ModelVersion> {
+    const model = await this.get(parent.modelId);
+    return (await this.storeVersion({ name: model.name }, files, parent.id)).version;
+  }
+
   /**
    * Validates a TensorFlow.js Layers model (structure, weights, and that TensorFlow.js can
-   * build it) and stores it as the next version of the model named `name`.
+   * build it) and stores it as the next version of the model named `target.name`.
    */
-  async upload(input: UploadModelInput): Promise<{ model: Model; version: ModelVersion }> {
-    const parsed = parseLayersModelFiles(input.files);
+  private async storeVersion(
+    target: { name: string; dataset?: string },
+    uploaded: ModelFile[],
+    parentVersionId: string | null,
+  ): Promise<{ model: Model; version: ModelVersion }> {
+    const parsed = parseLayersModelFiles(uploaded);
     const built = await loadLayersModel(parsed);
     const inputShape = shapeOf(built.inputs[0].shape);
     const outputShape = shapeOf(built.outputs[0].shape);
@@ -46,11 +61,11 @@ export class ModelsService {
     return this.artifacts.create(
       'tfjs-model',
       files,
-      { modelName: input.name, layerClasses: parsed.layerClasses, paramCount },
+      { modelName: target.name, layerClasses: parsed.layerClasses, paramCount },
       async (em, artifact) => {
-        let model = await em.findOneBy(Model, { name: input.name });
+        let model = await em.findOneBy(Model, { name: target.name });
         if (!model) {
-          model = em.create(Model, { id: randomUUID(), name: input.name, dataset: input.dataset ?? null });
+          model = em.create(Model, { id: randomUUID(), name: target.name, dataset: target.dataset ?? null });
           await em.insert(Model, model);
         }
         const latest = await em.findOne(ModelVersion, {
@@ -66,12 +81,20 @@ export class ModelsService {
           outputShape,
           paramCount,
           layerClasses: parsed.layerClasses,
-          parentVersionId: null,
+          parentVersionId,
         });
         await em.insert(ModelVersion, version);
         return { model, version };
       },
     );
+  }
+
+  /** The newest version of a model. */
+  async latestVersion(modelId: string): Promise<ModelVersion> {
+    const model = await this.get(modelId);
+    const latest = model.versions[model.versions.length - 1];
+    if (!latest) throw new AppError('CONFLICT', `model ${modelId} has no versions`);
+    return latest;
   }
 
   list(): Promise<Model[]> {
