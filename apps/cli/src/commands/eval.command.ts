@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
-import { DATASET_NAMES, DatasetName, loadDataset, take } from '@fleetprune/datasets';
+import { DATASET_NAMES, loadDataset, take } from '@fleetprune/datasets';
 import { evaluateClassifier, readModel } from '@fleetprune/tflite';
-import { CliError } from '../server-client';
+import { parseDatasetName, readFileOrFail } from '../cli-inputs';
 
 /** `fleetprune eval <file.tflite> --dataset <name>`: test-set accuracy of an int8 classifier. */
 export function evalCommand(): Command {
@@ -15,13 +14,9 @@ export function evalCommand(): Command {
     .option('--limit <n>', 'evaluate only the first n test images', (v) => Number.parseInt(v, 10))
     .option('--json', 'print JSON')
     .action(async (file: string, opts: { dataset: string; limit?: number; json?: boolean }) => {
-      if (!(DATASET_NAMES as readonly string[]).includes(opts.dataset)) {
-        throw new CliError(`unknown dataset ${opts.dataset}; use one of ${DATASET_NAMES.join(', ')}`);
-      }
-      const bytes = await readFile(file).catch((error: Error) => {
-        throw new CliError(`cannot read ${file}: ${error.message}`);
-      });
-      const { test } = loadDataset(opts.dataset as DatasetName);
+      const dataset = parseDatasetName(opts.dataset);
+      const bytes = await readFileOrFail(file);
+      const { test } = loadDataset(dataset);
       const data = opts.limit && opts.limit > 0 ? take(test, Math.min(opts.limit, test.count)) : test;
       const result = evaluateClassifier(readModel(bytes), data, {
         onProgress: (done, total) => process.stderr.write(`\r  evaluating ${done}/${total}`),

@@ -1,15 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import {
-  DATASET_NAMES,
-  DatasetName,
-  loadDataset,
-  representativeSubset,
-  toFloat01,
-} from '@fleetprune/datasets';
+import { DATASET_NAMES, loadDataset, representativeSubset, toFloat01 } from '@fleetprune/datasets';
 import { loadLayersModel, readLayersModelFiles, selectBackend } from '@fleetprune/tfjs-runtime';
 import { exportMicroModel } from '@fleetprune/tflite';
+import { parseDatasetName } from '../cli-inputs';
 import { CliError } from '../server-client';
 
 interface ExportOptions {
@@ -42,15 +37,13 @@ export function exportCommand(): Command {
       'per-channel FULLY_CONNECTED weights (not supported by older TFLM builds and Arm NN)',
     )
     .action(async (opts: ExportOptions) => {
-      if (!(DATASET_NAMES as readonly string[]).includes(opts.dataset)) {
-        throw new CliError(`unknown dataset ${opts.dataset}; use one of ${DATASET_NAMES.join(', ')}`);
-      }
+      const dataset = parseDatasetName(opts.dataset);
       if (!Number.isInteger(opts.calibration) || opts.calibration < 10 || opts.calibration > 5000) {
         throw new CliError('--calibration must be an integer between 10 and 5000');
       }
       await selectBackend({ log: (line) => console.error(line) });
       const model = await loadLayersModel(await readLayersModelFiles(opts.model));
-      const { train } = loadDataset(opts.dataset as DatasetName);
+      const { train } = loadDataset(dataset);
       const representative = toFloat01(representativeSubset(train, opts.calibration, 1));
       const exported = exportMicroModel(model, representative, {
         name: opts.name,

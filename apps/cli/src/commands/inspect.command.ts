@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { modelSummary, readModel, TensorSummary } from '@fleetprune/tflite';
 import { printTable } from '../output';
-import { CliError } from '../server-client';
+import { readFileOrFail } from '../cli-inputs';
 
 /** `fleetprune inspect <file.tflite>`: ops, tensors, quantization, flash and arena bytes. */
 export function inspectCommand(): Command {
@@ -13,9 +12,7 @@ export function inspectCommand(): Command {
     )
     .option('--json', 'print JSON')
     .action(async (file: string, opts: { json?: boolean }) => {
-      const bytes = await readFile(file).catch((error: Error) => {
-        throw new CliError(`cannot read ${file}: ${error.message}`);
-      });
+      const bytes = await readFileOrFail(file);
       const summary = modelSummary(readModel(bytes), { fileBytes: bytes.length });
       if (opts.json) {
         console.log(JSON.stringify(summary, null, 2));

@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Command } from 'commander';
 import { printTable } from '../output';
-import { CliError, ServerClient, ServerOptions } from '../server-client';
+import { readFileOrFail } from '../cli-inputs';
+import { ServerClient, ServerOptions } from '../server-client';
 import { withServerOptions } from './server-options';
 
 interface ModelAnswer {
@@ -24,14 +24,14 @@ export function modelsCommand(): Command {
       const form = new FormData();
       form.append('name', opts.name ?? basename(dirname(modelJson)).replace(/[^A-Za-z0-9_.-]/g, '-'));
       if (opts.dataset) form.append('dataset', opts.dataset);
-      const json = await readOrFail(modelJson);
+      const json = await readFileOrFail(modelJson);
       form.append('files', new Blob([new Uint8Array(json)]), 'model.json');
       const manifest =
         (JSON.parse(json.toString()) as { weightsManifest?: { paths: string[] }[] }).weightsManifest ?? [];
       for (const path of manifest.flatMap((g) => g.paths)) {
         form.append(
           'files',
-          new Blob([new Uint8Array(await readOrFail(join(dirname(modelJson), path)))]),
+          new Blob([new Uint8Array(await readFileOrFail(join(dirname(modelJson), path)))]),
           path,
         );
       }
@@ -57,12 +57,4 @@ export function modelsCommand(): Command {
     });
 
   return models;
-}
-
-async function readOrFail(path: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    throw new CliError(`cannot read ${path}: ${(error as Error).message}`);
-  }
 }

@@ -1,7 +1,7 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { Interpreter, readModel } from '@fleetprune/tflite';
-import { CliError } from '../server-client';
+import { readFileOrFail } from '../cli-inputs';
 
 /** `fleetprune run <file.tflite> --input <raw> --output <raw>`: one invoke on raw tensor bytes. */
 export function runCommand(): Command {
@@ -13,7 +13,7 @@ export function runCommand(): Command {
     .requiredOption('--input <file.raw>', 'raw bytes of input tensor 0')
     .option('--output <file.raw>', 'write output tensor 0 here (raw bytes)')
     .action(async (file: string, opts: { input: string; output?: string }) => {
-      const [modelBytes, inputBytes] = await Promise.all([readOrFail(file), readOrFail(opts.input)]);
+      const [modelBytes, inputBytes] = await Promise.all([readFileOrFail(file), readFileOrFail(opts.input)]);
       const interpreter = new Interpreter(readModel(modelBytes)).allocate();
       interpreter.setInputBytes(0, inputBytes);
       const start = performance.now();
@@ -31,12 +31,4 @@ export function runCommand(): Command {
       console.log(`output ${info.name} ${info.type} [${info.shape.join(',')}]: ${shown}`);
       console.error(`invoke took ${ms.toFixed(2)} ms`);
     });
-}
-
-async function readOrFail(path: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    throw new CliError(`cannot read ${path}: ${(error as Error).message}`);
-  }
 }
