@@ -54,3 +54,22 @@ export type {
   PruneProgress,
   PruneResult,
 } from './schedule/prune-options';
+export { ARCHITECTURE_NAMES, buildArchitecture } from './architectures/build-architecture';
+export type { ArchitectureName, ArchitectureOptions } from './architectures/build-architecture';
+export { trainClassifier } from './training/train-classifier';
+export type {
+  LearningRateSchedule,
+  TrainClassifierOptions,
+  TrainClassifierResult,
+  TrainProgress,
+} from './training/train-classifier';
+export { deployedFootprint, fitProfile } from './deployment/deployed-footprint';
+export type { DeployedFootprint, DeploymentOptions, ProfileFit } from './deployment/deployed-footprint';
+export { deployedAccuracy, imageSetAccuracy } from './deployment/deployed-accuracy';
+export type { DeployedAccuracy } from './deployment/deployed-accuracy';
+export { assertProfileReachable, smallestReachable } from './deployment/smallest-reachable';
+export { pruneForProfile } from './deployment/prune-for-profile';
+export type { BudgetMode, ProfilePruneOptions, ProfilePruneResult } from './deployment/prune-for-profile';
+export { formatPruneReport } from './deployment/prune-report';
+export type { PruneReport, TestAccuracy } from './deployment/prune-report';
+export { imageSetData } from './deployment/image-set-data';

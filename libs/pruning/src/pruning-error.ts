@@ -5,7 +5,8 @@ export type PruningErrorCode =
   | 'INVALID_KEEP'
   | 'INVALID_OPTIONS'
   | 'INVALID_DATA'
-  | 'ABORTED';
+  | 'ABORTED'
+  | 'BUDGET_UNREACHABLE';
 
 /** The one error class of libs/pruning; its message starts with `Pruning:` and says what to do. */
 export class PruningError extends Error {

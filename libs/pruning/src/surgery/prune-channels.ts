@@ -65,6 +65,8 @@ export function sliceWeight(weight: tf.Tensor, binding: WeightBinding, keep: Kee
       if (indices.length === layoutWidth(axis.layout)) continue;
       result = tf.gather(result, tf.tensor1d(indices, 'int32'), axis.axis);
     }
-    return result;
+    // The wasm Gather kernel returns a reshape of a rank-4 buffer, and wasm's fused conv/matmul
+    // kernels check the buffer's rank, so a gathered bias fails there: copy into a fresh buffer.
+    return tf.tensor(result.dataSync(), result.shape, result.dtype);
   });
 }

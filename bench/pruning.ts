@@ -1,0 +1,192 @@
+// PrecisionPrune vs L1-norm vs random on the DESIGN.md reference CNN (issue 4 benchmark).
+// Build, then one run per process (two can share the 2 cores):
+//   node dist/bench/pruning.js --method dense            # trains + caches the 10-epoch dense model
+//   node dist/bench/pruning.js --method control          # dense + the same 5 extra epochs
+//   node dist/bench/pruning.js --method taylor --keep 0.4   (l1, random; keep 0.4 / 0.25 / 0.1)
+//   node dist/bench/pruning.js --report                  # table into docs/benchmarks.md + SVG
+import { existsSync } from 'node:fs';
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { loadFashionMnist, splitDataset } from '@fleetprune/datasets';
+import {
+  buildArchitecture,
+  precisionPrune,
+  trainClassifier,
+  imageSetData,
+  type DataInput,
+  type ScorerName,
+} from '@fleetprune/pruning';
+import {
+  loadLayersModel,
+  readLayersModelFiles,
+  saveLayersModel,
+  selectBackend,
+} from '@fleetprune/tfjs-runtime';
+import { measureDeployed, type DeployedMeasure } from './pruning-measure';
+import { writePruningReport } from './pruning-report';
+
+/** One benchmark row, appended as a JSON line to the results file. */
+export interface BenchRow extends DeployedMeasure {
+  method: 'dense' | 'control' | ScorerName;
+  keep: number;
+  epochs: number;
+  distill: boolean;
+  wallTimeS: number;
+  backend: string;
+  seed: number;
+  budgetMet?: boolean;
+  widths?: { layer: string; before: number; after: number }[];
+}
+
+interface Args {
+  method?: BenchRow['method'];
+  keep: number;
+  epochs: number;
+  seed: number;
+  distill: boolean;
+  report: boolean;
+  dir: string;
+  limit?: number;
+  testCount: number;
+}
+
+const DENSE_EPOCHS = 10;
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = {
+    keep: 1,
+    epochs: 5,
+    seed: 1,
+    distill: false,
+    report: false,
+    dir: '.tmp/bench',
+    testCount: 10000,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, value] = [argv[i], argv[i + 1]];
+    if (flag === '--report') args.report = true;
+    else if (flag === '--distill') args.distill = true;
+    else if (flag === '--method') ((args.method = value as BenchRow['method']), i++);
+    else if (flag === '--keep') ((args.keep = Number(value)), i++);
+    else if (flag === '--epochs') ((args.epochs = Number(value)), i++);
+    else if (flag === '--seed') ((args.seed = Number(value)), i++);
+    else if (flag === '--dir') ((args.dir = value), i++);
+    else if (flag === '--limit') ((args.limit = Number(value)), i++);
+    else if (flag === '--test') ((args.testCount = Number(value)), i++);
+    else
+      throw new Error(
+        `unknown option ${flag}; use --method, --keep, --epochs, --seed, --distill, --dir, --limit, --test, --report`,
+      );
+  }
+  return args;
+}
+
+function log(line: string): void {
+  console.error(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
+}
+
+async function denseModel(args: Args, train: DataInput, validation: DataInput): Promise<tfl.LayersModel> {
+  const dir = join(args.dir, `dense-seed${args.seed}${args.limit ? `-limit${args.limit}` : ''}`);
+  if (existsSync(join(dir, 'model.json')))
+    return loadLayersModel(await readLayersModelFiles(join(dir, 'model.json')));
+  const model = buildArchitecture('fmnist-cnn', { seed: args.seed });
+  await trainClassifier(model, train, {
+    epochs: DENSE_EPOCHS,
+    seed: args.seed,
+    validation,
+    onProgress: (p) =>
+      log(
+        `dense epoch ${p.epoch}/${p.epochs} step ${p.step}/${p.totalSteps} loss ${p.loss.toFixed(4)}` +
+          `${p.valAccuracy !== undefined ? ` val ${(p.valAccuracy * 100).toFixed(2)}%` : ''} eta ${p.etaSeconds.toFixed(0)} s`,
+      ),
+  });
+  await saveLayersModel(model, dir);
+  return model;
+}
+
+async function runOne(args: Args): Promise<void> {
+  const backend = await selectBackend({ log });
+  const splits = splitDataset(loadFashionMnist(), { validationFraction: 0.1, seed: 42 });
+  const train = imageSetData(splits.train, args.limit);
+  const validation = imageSetData(splits.validation, args.limit ? Math.ceil(args.limit / 9) : undefined);
+  const started = Date.now();
+  const dense = await denseModel(args, train, validation);
+  let model = dense;
+  let extra: Partial<BenchRow> = {};
+  const method = args.method ?? 'dense';
+  if (method === 'control') {
+    const t0 = Date.now();
+    // Same extra epochs and schedule shape (cosine from 1e-3 to 1e-4) as the pruning runs.
+    await trainClassifier(dense, train, {
+      epochs: args.epochs,
+      seed: args.seed,
+      lrSchedule: 'cosine',
+      validation,
+      onProgress: (p) =>
+        log(
+          `control step ${p.step}/${p.totalSteps} loss ${p.loss.toFixed(4)} eta ${p.etaSeconds.toFixed(0)} s`,
+        ),
+    });
+    extra = { wallTimeS: (Date.now() - t0) / 1000 };
+  } else if (method !== 'dense') {
+    const result = await precisionPrune({
+      model: dense,
+      train,
+      validation,
+      targetParams: args.keep,
+      epochs: args.epochs,
+      scorer: method,
+      distill: args.distill,
+      seed: args.seed,
+      batchSize: 128,
+      onProgress: (p) =>
+        log(
+          `${method} ${p.phase} step ${p.step}/${p.totalSteps} params ${p.params}` +
+            `${p.valAccuracy !== undefined ? ` val ${(p.valAccuracy * 100).toFixed(2)}%` : ''} eta ${p.etaSeconds.toFixed(0)} s`,
+        ),
+    });
+    model = result.model;
+    extra = { wallTimeS: result.wallTimeMs / 1000, budgetMet: result.budgetMet, widths: result.widths };
+  }
+  log('exporting int8 and evaluating the .tflite on the test set');
+  const measured = await measureDeployed(model, splits, args.testCount);
+  const row: BenchRow = {
+    method,
+    keep: method === 'dense' || method === 'control' ? 1 : args.keep,
+    epochs: method === 'dense' ? 0 : args.epochs,
+    distill: args.distill,
+    wallTimeS: (Date.now() - started) / 1000,
+    backend: backend.name,
+    seed: args.seed,
+    ...extra,
+    ...measured,
+  };
+  await mkdir(args.dir, { recursive: true });
+  await appendFile(join(args.dir, 'pruning-results.jsonl'), `${JSON.stringify(row)}\n`);
+  log(JSON.stringify({ ...row, widths: undefined }));
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  if (args.report) {
+    const text = await readFile(join(args.dir, 'pruning-results.jsonl'), 'utf8');
+    const rows = text
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => JSON.parse(l) as BenchRow);
+    await writePruningReport(rows, {
+      markdown: 'docs/benchmarks.md',
+      svg: 'docs/pruning-accuracy-vs-size.svg',
+    });
+    return;
+  }
+  await runOne(args);
+  tf.disposeVariables();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
