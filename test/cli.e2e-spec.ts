@@ -8,7 +8,7 @@ import { loadFashionMnist, take, toFloat01 } from '@fleetprune/datasets';
 import { saveLayersModel, selectBackend } from '@fleetprune/tfjs-runtime';
 import { buildProgram, main } from '../apps/cli/src/main';
 import type { RunningServer } from '../apps/server/src/create-server';
-import { startServer, tempDataDir } from './helpers';
+import { smallCnn, startServer, tempDataDir } from './helpers';
 
 jest.setTimeout(60_000);
 
@@ -120,21 +120,7 @@ describe('fleetprune CLI against a running server', () => {
     await selectBackend();
     const { train, test } = loadFashionMnist();
     const small = take(train, 3000);
-    const model = tfl.sequential();
-    model.add(
-      tfl.layers.conv2d({
-        inputShape: [28, 28, 1],
-        filters: 8,
-        kernelSize: 3,
-        padding: 'same',
-        useBias: false,
-      }),
-    );
-    model.add(tfl.layers.batchNormalization());
-    model.add(tfl.layers.reLU());
-    model.add(tfl.layers.maxPooling2d({ poolSize: 4 }));
-    model.add(tfl.layers.flatten());
-    model.add(tfl.layers.dense({ units: 10, activation: 'softmax' }));
+    const model = smallCnn();
     model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
     const x = tf.tensor4d(toFloat01(small), [small.count, 28, 28, 1]);
     const y = tf.tensor1d(Array.from(small.labels), 'float32');

@@ -1,4 +1,5 @@
 import { mkdtempSync } from 'node:fs';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadAppConfig } from '../apps/server/src/config/app-config';
@@ -48,4 +49,25 @@ export async function eventually(check: () => Promise<boolean>, ms = 5000): Prom
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`condition not met within ${ms} ms`);
+}
+
+/** A small CNN of the reference model's kind (Conv-BN-ReLU-Pool-Dense) for 28x28x1 inputs. */
+export function smallCnn(hiddenUnits?: number): tfl.Sequential {
+  const model = tfl.sequential();
+  model.add(
+    tfl.layers.conv2d({
+      inputShape: [28, 28, 1],
+      filters: 8,
+      kernelSize: 3,
+      padding: 'same',
+      useBias: false,
+    }),
+  );
+  model.add(tfl.layers.batchNormalization());
+  model.add(tfl.layers.reLU());
+  model.add(tfl.layers.maxPooling2d({ poolSize: 4 }));
+  model.add(tfl.layers.flatten());
+  if (hiddenUnits) model.add(tfl.layers.dense({ units: hiddenUnits, activation: 'relu' }));
+  model.add(tfl.layers.dense({ units: 10, activation: 'softmax' }));
+  return model;
 }

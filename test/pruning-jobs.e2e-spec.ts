@@ -1,31 +1,15 @@
 import '@tensorflow/tfjs-backend-cpu';
-import * as tfl from '@tensorflow/tfjs-layers';
 import { serializeLayersModel } from '@fleetprune/tfjs-runtime';
 import { readModel } from '@fleetprune/tflite';
 import { main } from '../apps/cli/src/main';
 import type { RunningServer } from '../apps/server/src/create-server';
-import { api, eventually, startServer, tempDataDir } from './helpers';
+import { api, eventually, smallCnn, startServer, tempDataDir } from './helpers';
 
 jest.setTimeout(180_000);
 
-/** A small CNN of the reference model's kind (Conv-BN-ReLU-Pool, Dense), untrained. */
+/** Uploads an untrained small CNN; returns the model id. */
 async function uploadSmallCnn(server: RunningServer): Promise<string> {
-  const model = tfl.sequential();
-  model.add(
-    tfl.layers.conv2d({
-      inputShape: [28, 28, 1],
-      filters: 8,
-      kernelSize: 3,
-      padding: 'same',
-      useBias: false,
-    }),
-  );
-  model.add(tfl.layers.batchNormalization());
-  model.add(tfl.layers.reLU());
-  model.add(tfl.layers.maxPooling2d({ poolSize: 4 }));
-  model.add(tfl.layers.flatten());
-  model.add(tfl.layers.dense({ units: 16, activation: 'relu' }));
-  model.add(tfl.layers.dense({ units: 10, activation: 'softmax' }));
+  const model = smallCnn(16);
   const form = new FormData();
   form.append('name', 'small-cnn');
   form.append('dataset', 'fashion-mnist');
