@@ -48,6 +48,7 @@ describe('pruning jobs (worker thread, persisted state, artifacts)', () => {
       targetParams: 0.5,
       epochs: 0.3,
       trainLimit: 600,
+      testLimit: 300,
       seed: 3,
     });
     expect(created.status).toBe(201);
@@ -127,6 +128,7 @@ describe('pruning jobs (worker thread, persisted state, artifacts)', () => {
       targetParams: 0.7,
       epochs: 0.2,
       trainLimit: 400,
+      testLimit: 200,
     });
     const jobId = created.json.id;
     await eventually(

@@ -83,4 +83,10 @@ export class CreatePruningJobDto {
   @IsInt()
   @Min(100)
   trainLimit?: number;
+
+  @ApiPropertyOptional({ description: 'test images for the report accuracies (all by default)' })
+  @IsOptional()
+  @IsInt()
+  @Min(100)
+  testLimit?: number;
 }

@@ -14,6 +14,8 @@ export interface PruningJobOptions {
   distill: boolean;
   /** Cap on training images (smaller, faster runs); all when absent. */
   trainLimit?: number;
+  /** Test images for the report's accuracies (int8 evaluation is slow); all when absent. */
+  testLimit?: number;
 }
 
 /** Last progress event of a running job (what the CLI bar and dashboard show). */

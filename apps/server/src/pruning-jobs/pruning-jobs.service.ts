@@ -44,6 +44,7 @@ export class PruningJobsService {
         scorer: dto.scorer ?? 'taylor',
         distill: dto.distill ?? false,
         trainLimit: dto.trainLimit,
+        testLimit: dto.testLimit,
       },
       status: 'queued',
       progress: null,
