@@ -9,6 +9,7 @@ export default tseslint.config(
       'node_modules/**',
       'data/**',
       'coverage/**',
+      '.tmp/**',
       '**/generated/**',
       'firmware-templates/**',
     ],
