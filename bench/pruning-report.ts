@@ -17,7 +17,7 @@ const TARGETS: Record<string, number> = { '0.4': 0.4, '0.25': 0.7, '0.1': 1.0 };
 /** Writes the benchmark table into docs/benchmarks.md (own section only) and the accuracy-vs-size SVG. */
 export async function writePruningReport(
   rows: BenchRow[],
-  out: { markdown: string; svg: string },
+  out: { markdown: string; svg: string; note?: string },
 ): Promise<void> {
   const latest = latestRuns(rows);
   const control = latest.find((r) => r.method === 'control');
@@ -26,6 +26,7 @@ export async function writePruningReport(
     '## Pruning',
     '',
     ...describe(latest),
+    ...(out.note ? ['', out.note] : []),
     '',
     ...table(latest, control),
     '',

@@ -38,6 +38,7 @@ export interface BenchRow extends DeployedMeasure {
   seed: number;
   budgetMet?: boolean;
   widths?: { layer: string; before: number; after: number }[];
+  trainImages?: number;
 }
 
 interface Args {
@@ -50,6 +51,7 @@ interface Args {
   dir: string;
   limit?: number;
   testCount: number;
+  note?: string;
 }
 
 const DENSE_EPOCHS = 10;
@@ -64,21 +66,23 @@ function parseArgs(argv: string[]): Args {
     dir: '.tmp/bench',
     testCount: 10000,
   };
+  const valued: Record<string, (value: string) => void> = {
+    '--method': (v) => (args.method = v as BenchRow['method']),
+    '--keep': (v) => (args.keep = Number(v)),
+    '--epochs': (v) => (args.epochs = Number(v)),
+    '--seed': (v) => (args.seed = Number(v)),
+    '--dir': (v) => (args.dir = v),
+    '--limit': (v) => (args.limit = Number(v)),
+    '--test': (v) => (args.testCount = Number(v)),
+    '--note': (v) => (args.note = v),
+  };
   for (let i = 0; i < argv.length; i++) {
-    const [flag, value] = [argv[i], argv[i + 1]];
+    const flag = argv[i];
     if (flag === '--report') args.report = true;
     else if (flag === '--distill') args.distill = true;
-    else if (flag === '--method') ((args.method = value as BenchRow['method']), i++);
-    else if (flag === '--keep') ((args.keep = Number(value)), i++);
-    else if (flag === '--epochs') ((args.epochs = Number(value)), i++);
-    else if (flag === '--seed') ((args.seed = Number(value)), i++);
-    else if (flag === '--dir') ((args.dir = value), i++);
-    else if (flag === '--limit') ((args.limit = Number(value)), i++);
-    else if (flag === '--test') ((args.testCount = Number(value)), i++);
+    else if (valued[flag] && i + 1 < argv.length) valued[flag](argv[++i]);
     else
-      throw new Error(
-        `unknown option ${flag}; use --method, --keep, --epochs, --seed, --distill, --dir, --limit, --test, --report`,
-      );
+      throw new Error(`unknown option ${flag}; use ${Object.keys(valued).join(', ')}, --distill, --report`);
   }
   return args;
 }
@@ -160,6 +164,7 @@ async function runOne(args: Args): Promise<void> {
     wallTimeS: (Date.now() - started) / 1000,
     backend: backend.name,
     seed: args.seed,
+    trainImages: Math.min(args.limit ?? splits.train.count, splits.train.count),
     ...extra,
     ...measured,
   };
@@ -179,6 +184,7 @@ async function main(): Promise<void> {
     await writePruningReport(rows, {
       markdown: 'docs/benchmarks.md',
       svg: 'docs/pruning-accuracy-vs-size.svg',
+      note: args.note,
     });
     return;
   }

@@ -92,7 +92,7 @@ describe('fleetprune train / prune', () => {
       '--limit',
       '512',
       '--test-limit',
-      '200',
+      '100',
       '--out',
       pruned,
     );
@@ -125,7 +125,7 @@ describe('fleetprune train / prune', () => {
     expect(readModel(new Uint8Array(tflite)).subgraphs).toHaveLength(1);
     expect(report.profiles[0]).toMatchObject({ profile: 'esp32', fits: true });
     expect(report.profiles.map((p: { profile: string }) => p.profile)).toContain('rpi-4');
-    expect(report.test.count).toBe(200);
+    expect(report.test.count).toBe(100);
     expect(report).toMatchObject({ seed: 3, scorer: 'taylor', budgetMet: true });
     expect(typeof report.backend).toBe('string');
     expect(run.out).toContain('params');

@@ -14,13 +14,16 @@ export interface ReferenceModelOptions {
   learningRate: number;
   /** Images per step (DESIGN.md: 128). */
   batchSize: number;
+  /** End in raw logits (linear last Dense) instead of softmax, e.g. to compare engines before it. */
+  logits: boolean;
 }
 
-/** DESIGN.md's training setup with seed 7. */
+/** DESIGN.md's training setup with seed 7, softmax output. */
 export const DEFAULT_REFERENCE_MODEL_OPTIONS: Readonly<ReferenceModelOptions> = Object.freeze({
   seed: 7,
   learningRate: 1e-3,
   batchSize: 128,
+  logits: false,
 });
 
 /**
@@ -48,7 +51,9 @@ export function buildReferenceModel(opts: Partial<ReferenceModelOptions> = {}): 
   model.add(tfl.layers.flatten());
   model.add(tfl.layers.dense({ units: 128, activation: 'relu', kernelInitializer: init(3) }));
   model.add(tfl.layers.dropout({ rate: 0.25, seed: o.seed }));
-  model.add(tfl.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: init(4) }));
+  model.add(
+    tfl.layers.dense({ units: 10, activation: o.logits ? 'linear' : 'softmax', kernelInitializer: init(4) }),
+  );
   model.compile({
     optimizer: tf.train.adam(o.learningRate),
     loss: 'categoricalCrossentropy',
@@ -97,4 +102,27 @@ export async function trainReferenceModel(
     opts.onEpoch?.(epoch + 1, loss, (performance.now() - started) / 1000);
   }
   return loss;
+}
+
+/**
+ * Sets every BatchNormalization layer's moving mean and variance to the statistics of one
+ * training-mode pass over the first `count` images of `set`. After a short training run the
+ * moving averages (momentum 0.99) still remember their initial 0/1 and the folded int8 model
+ * is useless; one pass with momentum 0 replaces them with real statistics.
+ */
+export function settleBatchNorm(model: tfl.LayersModel, set: ImageSet, count: number): void {
+  const layers = model.layers.filter((l) => l.getClassName() === 'BatchNormalization');
+  // momentum is read on every call (tfjs-layers normalization.js); restore it afterwards.
+  const bn = layers as unknown as Array<{ momentum: number }>;
+  const saved = bn.map((l) => l.momentum);
+  bn.forEach((l) => (l.momentum = 0));
+  try {
+    const { x, y } = batchTensors(set, 0, Math.min(count, set.count));
+    tf.tidy(() => {
+      model.apply(x, { training: true });
+    });
+    tf.dispose([x, y]);
+  } finally {
+    bn.forEach((l, i) => (l.momentum = saved[i]));
+  }
 }

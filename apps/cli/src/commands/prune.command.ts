@@ -26,7 +26,7 @@ import {
 import { BUILTIN_DEVICE_PROFILES, builtinDeviceProfile } from '@fleetprune/tflite';
 import { ProgressBar } from '../progress-bar';
 import { CliError } from '../server-client';
-import { parseCount } from './train.command';
+import { cancelOnInterrupt, parseCount } from './train.command';
 
 interface PruneOptions {
   model: string;
@@ -123,6 +123,7 @@ export function pruneCommand(): Command {
       const train = opts.limit ? take(splits.train, Math.min(opts.limit, splits.train.count)) : splits.train;
       const validationCount = opts.limit ? Math.max(100, Math.ceil(opts.limit / 9)) : splits.validation.count;
       const bar = new ProgressBar();
+      const stop = cancelOnInterrupt();
       const { result, exported, report } = await pruneForProfile({
         model,
         train: imageSetData(train),
@@ -139,6 +140,7 @@ export function pruneCommand(): Command {
         scorer: opts.scorer as ScorerName,
         distill: opts.distill,
         batchSize: 128,
+        signal: stop.signal,
         onProgress: (p) =>
           bar.update(
             p.step,
@@ -148,6 +150,7 @@ export function pruneCommand(): Command {
             p.etaSeconds,
           ),
       });
+      stop.release();
       bar.finish();
       await mkdir(opts.out, { recursive: true });
       for (const file of await serializeLayersModel(result.model))

@@ -55,10 +55,12 @@ export function trainCommand(): Command {
       const validationCount = opts.limit ? Math.max(100, Math.ceil(opts.limit / 9)) : splits.validation.count;
       const model = buildArchitecture(opts.arch, { seed: opts.seed });
       const bar = new ProgressBar();
+      const stop = cancelOnInterrupt();
       const result = await trainClassifier(model, imageSetData(train), {
         epochs: opts.epochs,
         seed: opts.seed,
         validation: imageSetData(splits.validation, validationCount),
+        signal: stop.signal,
         onProgress: (p) =>
           bar.update(
             p.step,
@@ -68,6 +70,7 @@ export function trainCommand(): Command {
             p.etaSeconds,
           ),
       });
+      stop.release();
       bar.finish();
       const testCount = Math.min(opts.testLimit ?? splits.test.count, splits.test.count);
       const testAccuracy = imageSetAccuracy(model, splits.test, testCount);
@@ -107,4 +110,15 @@ export function parseCount(flag: string, min = 1): (value: string) => number {
       throw new CliError(`${flag} must be an integer >= ${min}, got '${value}'`);
     return n;
   };
+}
+
+/**
+ * Ctrl-C aborts a long run through its AbortSignal (the library then throws ABORTED) instead of
+ * killing the process mid-write; `release` removes the handler once the run is over.
+ */
+export function cancelOnInterrupt(): { signal: AbortSignal; release: () => void } {
+  const controller = new AbortController();
+  const onInterrupt = () => controller.abort();
+  process.once('SIGINT', onInterrupt);
+  return { signal: controller.signal, release: () => void process.off('SIGINT', onInterrupt) };
 }
