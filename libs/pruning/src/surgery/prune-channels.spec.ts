@@ -42,6 +42,7 @@ describe(pruneChannels.name, () => {
 
   it.each(cases)('matches the masked original on %s', (_name, build, inputShape) => {
     const rng = seededRng(7);
+    let maskingEffect = 0;
     for (let trial = 0; trial < 3; trial++) {
       const model = build();
       randomizeBatchNorms(model, 11 + trial);
@@ -53,11 +54,13 @@ describe(pruneChannels.name, () => {
       const actual = pruned.predict(x) as tf.Tensor;
       expect(actual.shape).toEqual(expected.shape);
       expect(maxDifference(actual, expected)).toBeLessThan(1e-5);
-      // The masking must matter, or the comparison above proves nothing.
-      expect(maxDifference(model.predict(x) as tf.Tensor, expected)).toBeGreaterThan(1e-4);
+      maskingEffect = Math.max(maskingEffect, maxDifference(model.predict(x) as tf.Tensor, expected));
       expect(pruned.countParams()).toBeLessThan(model.countParams());
       [model, pruned, masked].forEach((m) => m.dispose());
     }
+    // The masking must matter in some trial (initial weights are unseeded, so a cut channel can
+    // be dead in one), or the comparisons above prove nothing.
+    expect(maskingEffect).toBeGreaterThan(1e-4);
   });
 
   it('shrinks kernels, biases and BatchNorm vectors to the kept width', () => {
