@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import {
   DATASET_NAMES,
-  DatasetName,
   loadDataset,
   representativeSubset,
   splitDataset,
@@ -25,6 +24,7 @@ import {
 } from '@fleetprune/tfjs-runtime';
 import { BUILTIN_DEVICE_PROFILES, builtinDeviceProfile } from '@fleetprune/tflite';
 import { ProgressBar } from '../progress-bar';
+import { parseDatasetName } from '../cli-inputs';
 import { CliError } from '../server-client';
 import { cancelOnInterrupt, parseCount } from './train.command';
 
@@ -105,9 +105,7 @@ export function pruneCommand(): Command {
           `unknown profile ${opts.profile}; built-in profiles: ${BUILTIN_DEVICE_PROFILES.map((p) => p.name).join(', ')}`,
         );
       }
-      if (!(DATASET_NAMES as readonly string[]).includes(opts.dataset)) {
-        throw new CliError(`unknown dataset ${opts.dataset}; use one of ${DATASET_NAMES.join(', ')}`);
-      }
+      const dataset = parseDatasetName(opts.dataset);
       if (!(SCORERS as readonly string[]).includes(opts.scorer)) {
         throw new CliError(`unknown scorer ${opts.scorer}; use one of ${SCORERS.join(', ')}`);
       }
@@ -119,7 +117,7 @@ export function pruneCommand(): Command {
       }
       const backend = await selectBackend({ log: (line) => console.error(line) });
       const model = await loadLayersModel(await readLayersModelFiles(opts.model));
-      const splits = splitDataset(loadDataset(opts.dataset as DatasetName));
+      const splits = splitDataset(loadDataset(dataset));
       const train = opts.limit ? take(splits.train, Math.min(opts.limit, splits.train.count)) : splits.train;
       const validationCount = opts.limit ? Math.max(100, Math.ceil(opts.limit / 9)) : splits.validation.count;
       const bar = new ProgressBar();

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { DATASET_NAMES, DatasetName, loadDataset, splitDataset, take } from '@fleetprune/datasets';
+import { DATASET_NAMES, loadDataset, splitDataset, take } from '@fleetprune/datasets';
 import {
   ARCHITECTURE_NAMES,
   buildArchitecture,
@@ -13,6 +13,7 @@ import {
 } from '@fleetprune/pruning';
 import { selectBackend, serializeLayersModel } from '@fleetprune/tfjs-runtime';
 import { ProgressBar } from '../progress-bar';
+import { parseDatasetName } from '../cli-inputs';
 import { CliError } from '../server-client';
 
 interface TrainOptions {
@@ -46,11 +47,9 @@ export function trainCommand(): Command {
       if (!(ARCHITECTURE_NAMES as readonly string[]).includes(opts.arch)) {
         throw new CliError(`unknown architecture ${opts.arch}; use one of ${ARCHITECTURE_NAMES.join(', ')}`);
       }
-      if (!(DATASET_NAMES as readonly string[]).includes(opts.dataset)) {
-        throw new CliError(`unknown dataset ${opts.dataset}; use one of ${DATASET_NAMES.join(', ')}`);
-      }
+      const dataset = parseDatasetName(opts.dataset);
       const backend = await selectBackend({ log: (line) => console.error(line) });
-      const splits = splitDataset(loadDataset(opts.dataset as DatasetName));
+      const splits = splitDataset(loadDataset(dataset));
       const train = opts.limit ? take(splits.train, Math.min(opts.limit, splits.train.count)) : splits.train;
       const validationCount = opts.limit ? Math.max(100, Math.ceil(opts.limit / 9)) : splits.validation.count;
       const model = buildArchitecture(opts.arch, { seed: opts.seed });
