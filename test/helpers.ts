@@ -11,7 +11,7 @@ export function tempDataDir(prefix = 'fleetprune-e2e-'): string {
 }
 
 /** Boots the real server on free ports with SQLite and the embedded broker in `dataDir`. */
-export function startServer(dataDir: string): Promise<RunningServer> {
+export function startServer(dataDir: string, env: Record<string, string> = {}): Promise<RunningServer> {
   return createServer(
     loadAppConfig({
       PORT: '0',
@@ -20,6 +20,7 @@ export function startServer(dataDir: string): Promise<RunningServer> {
       MQTT_HOST: '127.0.0.1',
       DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
+      ...env,
     }),
   );
 }

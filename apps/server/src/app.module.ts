@@ -11,6 +11,7 @@ import { DevicesModule } from './devices/devices.module';
 import { HttpErrorFilter } from './errors/http-error.filter';
 import { HealthController } from './health/health.controller';
 import { ModelsModule } from './models/models.module';
+import { OtaModule } from './ota/ota.module';
 import { ProfilesModule } from './profiles/profiles.module';
 import { PruningJobsModule } from './pruning-jobs/pruning-jobs.module';
 
@@ -48,6 +49,7 @@ export class AppModule {
         ModelsModule,
         BrokerModule,
         PruningJobsModule,
+        OtaModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -7,3 +7,8 @@ export const SIGNATURE_ALGORITHMS = ['ecdsa-p256-sha256'] as const;
 
 /** One of SIGNATURE_ALGORITHMS. */
 export type SignatureAlgorithm = (typeof SIGNATURE_ALGORITHMS)[number];
+
+/** True when `value` names a signature algorithm of this protocol version. */
+export function isSignatureAlgorithm(value: unknown): value is SignatureAlgorithm {
+  return typeof value === 'string' && (SIGNATURE_ALGORITHMS as readonly string[]).includes(value);
+}

@@ -25,4 +25,5 @@ export * from './emitter/c-identifier';
 export * from './emitter/emit-c-array';
 export * from './emitter/emit-op-resolver';
 export * from './export/export-micro-model';
+export * from './export/package-micro-model';
 export * from './targets/device-profile';

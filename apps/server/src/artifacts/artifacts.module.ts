@@ -3,11 +3,12 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { Artifact } from './artifact.entity';
 import { ArtifactsController } from './artifacts.controller';
 import { ArtifactsService } from './artifacts.service';
+import { SigningKeyService } from './signing-key.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Artifact])],
   controllers: [ArtifactsController],
-  providers: [ArtifactsService],
-  exports: [ArtifactsService],
+  providers: [ArtifactsService, SigningKeyService],
+  exports: [ArtifactsService, SigningKeyService],
 })
 export class ArtifactsModule {}

@@ -1,25 +1,57 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { connect, IClientPublishOptions, MqttClient } from 'mqtt';
+import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { connect, IClientPublishOptions, ISubscriptionMap, MqttClient } from 'mqtt';
+import type { Subscription } from '@fleetprune/protocol';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { BrokerService } from './broker.service';
+
+/** Receives every message on the filters it was registered with. */
+export type MessageHandler = (topic: string, payload: Buffer) => void;
 
 /** The server's own MQTT client: what the rest of the server publishes and subscribes through. */
 @Injectable()
 export class MqttGatewayService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('MQTT');
   private client: MqttClient | undefined;
+  private readonly handlers: MessageHandler[] = [];
+  private readonly subscriptions: Subscription[] = [];
+  private markReady!: () => void;
+  /** Resolves once the first connection is up (other services' bootstrap may run first). */
+  readonly ready = new Promise<void>((resolve) => (this.markReady = resolve));
 
-  constructor(private readonly broker: BrokerService) {}
+  constructor(
+    private readonly broker: BrokerService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const { url, username, password } = this.broker.endpoint;
     const client = connect(url, {
       username,
       password,
-      clientId: `fleetprune-server-${process.pid}-${Date.now().toString(36)}`,
+      // Stable per installation, with a persistent session, so QoS 1 results and telemetry
+      // published while the server restarts wait in an external broker.
+      clientId: `fleetprune-server-${createHash('sha256').update(`${hostname()}:${this.config.dataDir}`).digest('hex').slice(0, 12)}`,
+      clean: false,
       reconnectPeriod: 1000,
       connectTimeout: 10_000,
     });
     client.on('error', (error) => this.logger.warn(`gateway client: ${error.message}`));
+    client.on('message', (topic, payload) => {
+      for (const handler of this.handlers) {
+        try {
+          handler(topic, payload);
+        } catch (error) {
+          // A handler bug must not take the MQTT client (and every device) down with it.
+          this.logger.error(`handler for ${topic}: ${error instanceof Error ? error.stack : String(error)}`);
+        }
+      }
+    });
+    client.on('connect', (connack) => {
+      // A broker that lost our session (restart, clean start) needs the subscriptions again.
+      if (!connack.sessionPresent && this.subscriptions.length > 0) void this.resubscribe();
+    });
     this.client = client;
     // Waiting for the first CONNACK makes "server started" mean "server can reach devices".
     await new Promise<void>((resolve, reject) => {
@@ -29,6 +61,7 @@ export class MqttGatewayService implements OnApplicationBootstrap, OnApplication
       );
       client.once('connect', () => {
         clearTimeout(timer);
+        this.markReady();
         resolve();
       });
     });
@@ -36,6 +69,14 @@ export class MqttGatewayService implements OnApplicationBootstrap, OnApplication
 
   get connected(): boolean {
     return this.client?.connected ?? false;
+  }
+
+  /** Subscribes to `subscriptions` and passes every message on them to `handler`. */
+  async subscribe(subscriptions: Subscription[], handler: MessageHandler): Promise<void> {
+    if (!this.client) throw new Error('MQTT gateway is not started');
+    this.handlers.push(handler);
+    this.subscriptions.push(...subscriptions);
+    await this.client.subscribeAsync(subscriptionMap(subscriptions));
   }
 
   /** Publishes and resolves once the broker took it (QoS 1 by default). */
@@ -48,7 +89,24 @@ export class MqttGatewayService implements OnApplicationBootstrap, OnApplication
     await this.client.publishAsync(topic, payload, options);
   }
 
+  /** Fire-and-forget publish for the hot path (QoS 0 chunks): no promise per message. */
+  publishNow(topic: string, payload: Buffer, options: IClientPublishOptions): void {
+    this.client?.publish(topic, payload, options);
+  }
+
+  private async resubscribe(): Promise<void> {
+    try {
+      await this.client?.subscribeAsync(subscriptionMap(this.subscriptions));
+    } catch (error) {
+      this.logger.warn(`resubscribe failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await this.client?.endAsync();
   }
+}
+
+function subscriptionMap(subscriptions: Subscription[]): ISubscriptionMap {
+  return Object.fromEntries(subscriptions.map((s) => [s.filter, { qos: s.qos }]));
 }

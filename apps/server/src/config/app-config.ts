@@ -18,6 +18,10 @@ export interface AppConfig {
   mqttPassword: string | undefined;
   /** Operator token from the environment; generated and stored in `dataDir` when absent. */
   adminToken: string | undefined;
+  /** Broker address handed to devices at provisioning (MQTT_PUBLIC_URL); derived when absent. */
+  mqttPublicUrl: string | undefined;
+  /** An OTA session with no request or result for this long is offered again (OTA_SESSION_TIMEOUT_S). */
+  otaSessionTimeoutMs: number;
   logFormat: 'pretty' | 'json';
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 }
@@ -75,6 +79,17 @@ function oneOf<T extends string>(
   return raw as T;
 }
 
+function seconds(env: Env, name: string, fallback: number, max: number, problems: string[]): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback * 1000;
+  const value = Number(raw);
+  if (!/^\d+(\.\d+)?$/.test(raw) || value <= 0 || value > max) {
+    problems.push(`${name}=${JSON.stringify(raw)} must be a number of seconds in (0, ${max}]`);
+    return fallback * 1000;
+  }
+  return Math.round(value * 1000);
+}
+
 /** Parses the environment; throws ConfigError listing every bad variable by name. */
 export function loadAppConfig(env: Env = process.env): AppConfig {
   const problems: string[] = [];
@@ -95,6 +110,8 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     mqttUsername: env.MQTT_USERNAME || undefined,
     mqttPassword: env.MQTT_PASSWORD || undefined,
     adminToken,
+    mqttPublicUrl: url(env, 'MQTT_PUBLIC_URL', ['mqtt:', 'mqtts:', 'tcp:', 'ws:', 'wss:'], problems),
+    otaSessionTimeoutMs: seconds(env, 'OTA_SESSION_TIMEOUT_S', 120, 86_400, problems),
     logFormat: oneOf(env, 'LOG_FORMAT', ['pretty', 'json'] as const, 'pretty', problems),
     logLevel: oneOf(env, 'LOG_LEVEL', ['error', 'warn', 'log', 'debug', 'verbose'] as const, 'log', problems),
   };

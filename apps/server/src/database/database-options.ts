@@ -10,9 +10,22 @@ import { DeviceProfile } from '../profiles/device-profile.entity';
 import { InitialSchema1764220000000 } from './migrations/1764220000000-initial-schema';
 import { PruningJobs1764230000000 } from './migrations/1764230000000-pruning-jobs';
 import { PruningJob } from '../pruning-jobs/pruning-job.entity';
+import { Deployments1764240000000 } from './migrations/1764240000000-deployments';
+import { Deployment } from '../ota/deployment.entity';
+import { OtaSession } from '../ota/ota-session.entity';
 
-export const ENTITIES = [Device, DeviceTag, DeviceProfile, Model, ModelVersion, Artifact, PruningJob];
-export const MIGRATIONS = [InitialSchema1764220000000, PruningJobs1764230000000];
+export const ENTITIES = [
+  Device,
+  DeviceTag,
+  DeviceProfile,
+  Model,
+  ModelVersion,
+  Artifact,
+  PruningJob,
+  Deployment,
+  OtaSession,
+];
+export const MIGRATIONS = [InitialSchema1764220000000, PruningJobs1764230000000, Deployments1764240000000];
 
 /**
  * SQLite in the data directory by default, PostgreSQL when DATABASE_URL is set. The schema

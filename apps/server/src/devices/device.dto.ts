@@ -123,5 +123,7 @@ export interface DeviceView {
   tags: string[];
   status: DeviceStatus;
   lastSeenAt: string | null;
+  activeArtifactId: string | null;
+  activeModelVersion: string | null;
   createdAt: string;
 }

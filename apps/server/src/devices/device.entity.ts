@@ -33,6 +33,13 @@ export class Device {
   @Column({ name: 'credential_hash', type: 'varchar', length: 64 })
   credentialHash!: string;
 
+  /** What the device last reported running (status or OTA result). */
+  @Column({ name: 'active_artifact_id', type: 'varchar', length: 64, nullable: true })
+  activeArtifactId!: string | null;
+
+  @Column({ name: 'active_model_version', type: 'varchar', length: 64, nullable: true })
+  activeModelVersion!: string | null;
+
   @Column({ name: 'last_seen_at', type: 'varchar', length: 32, nullable: true })
   lastSeenAt!: string | null;
 

@@ -5,6 +5,7 @@ import { deviceTopicPrefix } from '@fleetprune/protocol';
 import { Subject } from 'rxjs';
 import { DataSource, Repository } from 'typeorm';
 import { AppError } from '../errors/app-error';
+import { DeviceProfile } from '../profiles/device-profile.entity';
 import { ProfilesService } from '../profiles/profiles.service';
 import { generateSecret, hashSecret, secretMatches } from './device-credentials';
 import { DeviceTag } from './device-tag.entity';
@@ -45,6 +46,8 @@ export class DevicesService {
       status: 'provisioned',
       credentialHash: hashSecret(password),
       lastSeenAt: null,
+      activeArtifactId: null,
+      activeModelVersion: null,
     });
     await this.devices.save(device);
     return { id, device: toView(device), mqtt: credentialsView(id, password) };
@@ -149,6 +152,28 @@ export class DevicesService {
       .execute();
   }
 
+  /** Records the model a device reports running. */
+  async recordActiveModel(id: string, artifactId: string, modelVersion: string | null): Promise<void> {
+    await this.devices.update({ id }, { activeArtifactId: artifactId, activeModelVersion: modelVersion });
+  }
+
+  /** Non-retired devices a deployment target addresses, with their profile names. */
+  async resolveTarget(kind: 'device' | 'group' | 'tag' | 'profile', value: string): Promise<Device[]> {
+    const qb = this.devices.createQueryBuilder('d').where('d.status != :retired', { retired: 'retired' });
+    if (kind === 'device') qb.andWhere('d.id = :value', { value });
+    if (kind === 'group') qb.andWhere('d.group_name = :value', { value });
+    if (kind === 'profile') qb.andWhere('d.profile = :value', { value });
+    if (kind === 'tag')
+      qb.andWhere('d.id IN (SELECT dt.device_id FROM device_tags dt WHERE dt.tag = :value)', { value });
+    return qb.orderBy('d.name', 'ASC').getMany();
+  }
+
+  /** The profile of a device, or undefined when the device or its profile is gone. */
+  async profileOf(id: string): Promise<DeviceProfile | undefined> {
+    const device = await this.devices.findOneBy({ id });
+    return device ? this.profiles.get(device.profile).catch(() => undefined) : undefined;
+  }
+
   private async find(id: string): Promise<Device> {
     const device = await this.devices.findOneBy({ id });
     if (!device) throw AppError.notFound('device', id);
@@ -179,6 +204,8 @@ function toView(device: Device): DeviceView {
     tags: (device.tags ?? []).map((t) => t.tag).sort(),
     status: device.status,
     lastSeenAt: device.lastSeenAt,
+    activeArtifactId: device.activeArtifactId,
+    activeModelVersion: device.activeModelVersion,
     createdAt: device.createdAt.toISOString(),
   };
 }

@@ -146,6 +146,7 @@ export class PruningJobRunner implements OnApplicationBootstrap, OnApplicationSh
         {
           profile: output.profile,
           modelVersionId: version.id,
+          modelVersion: `v${version.version}-${output.profile}`,
           fits: output.fits,
           ...pick(output.report, [
             'tfliteBytes',

@@ -66,18 +66,25 @@ export function exportMicroModel(
     output: { shape: [...graph.tensors[graph.outputs[0]].shape], quantization: outputQuantization },
     perChannelDense,
   };
-  const cArray = emitCArray(tflite, { name });
+  return { model, tflite, report, files: microModelFiles(model, tflite, report) };
+}
+
+/** The files of a TFLite Micro build: the flatbuffer, its C array, the op resolver and the report. */
+export function microModelFiles(
+  model: TfliteModel,
+  tflite: Uint8Array,
+  report: MicroExportReport,
+): { name: string; bytes: Uint8Array }[] {
+  const cArray = emitCArray(tflite, { name: report.name });
   const text = (s: string) => new TextEncoder().encode(s);
-  return {
-    model,
-    tflite,
-    report,
-    files: [
-      { name: 'model.tflite', bytes: tflite },
-      { name: 'model_data.h', bytes: text(cArray.header) },
-      { name: 'model_data.cc', bytes: text(cArray.source) },
-      { name: 'op_resolver.h', bytes: text(emitOpResolver(model, { arenaBytes, name })) },
-      { name: 'report.json', bytes: text(`${JSON.stringify(report, null, 2)}\n`) },
-    ],
-  };
+  return [
+    { name: 'model.tflite', bytes: tflite },
+    { name: 'model_data.h', bytes: text(cArray.header) },
+    { name: 'model_data.cc', bytes: text(cArray.source) },
+    {
+      name: 'op_resolver.h',
+      bytes: text(emitOpResolver(model, { arenaBytes: report.arenaBytes, name: report.name })),
+    },
+    { name: 'report.json', bytes: text(`${JSON.stringify(report, null, 2)}\n`) },
+  ];
 }

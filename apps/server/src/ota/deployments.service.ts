@@ -1,0 +1,194 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DEFAULT_CHUNK_SIZE } from '@fleetprune/protocol';
+import { Repository } from 'typeorm';
+import { DevicesService } from '../devices/devices.service';
+import { AppError } from '../errors/app-error';
+import { ProfilesService } from '../profiles/profiles.service';
+import {
+  CreateDeploymentDto,
+  DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_MAX_CONCURRENT,
+  DeploymentView,
+  OtaSessionView,
+} from './deployment.dto';
+import { parseDeploymentTarget } from './deployment-target';
+import { Deployment, DeploymentStatus } from './deployment.entity';
+import { checkArtifactFits } from './ota-artifact';
+import { OtaArtifactCache } from './ota-artifact-cache.service';
+import { OtaEngine } from './ota-engine.service';
+import { OTA_SESSION_STATES, OtaSession, OtaSessionState } from './ota-session.entity';
+
+/** Deployments as operators see them: create (with the profile check), list, inspect, cancel. */
+@Injectable()
+export class DeploymentsService {
+  constructor(
+    @InjectRepository(Deployment) private readonly deployments: Repository<Deployment>,
+    @InjectRepository(OtaSession) private readonly sessions: Repository<OtaSession>,
+    private readonly devices: DevicesService,
+    private readonly profiles: ProfilesService,
+    private readonly cache: OtaArtifactCache,
+    private readonly engine: OtaEngine,
+  ) {}
+
+  /**
+   * Creates one session per targeted device after checking that the artifact fits every
+   * device's profile; a device already updating gets this deployment instead (the older
+   * session is cancelled).
+   */
+  async create(dto: CreateDeploymentDto): Promise<DeploymentView> {
+    const target = parseDeploymentTarget(dto.target);
+    const artifact = await this.cache.get(dto.artifactId);
+    const devices = await this.devices.resolveTarget(target.kind, target.value);
+    if (devices.length === 0)
+      throw new AppError(
+        'INVALID_INPUT',
+        `target ${dto.target} matches no device (retired devices are skipped)`,
+      );
+    const unfit: { profile: string; devices: number; reasons: string[] }[] = [];
+    for (const name of new Set(devices.map((d) => d.profile))) {
+      const fit = checkArtifactFits(artifact, await this.profiles.get(name));
+      if (!fit.fits)
+        unfit.push({
+          profile: name,
+          devices: devices.filter((d) => d.profile === name).length,
+          reasons: fit.reasons,
+        });
+    }
+    if (unfit.length > 0)
+      throw new AppError(
+        'INVALID_INPUT',
+        `artifact ${artifact.id} does not fit ${unfit.map((u) => `${u.profile} (${u.devices} device(s)): ${u.reasons.join('; ')}`).join(' | ')}`,
+        { unfit },
+      );
+    const id = randomUUID();
+    await this.engine.cancel(
+      { deviceIds: new Set(devices.map((d) => d.id)) },
+      `superseded by deployment ${id}`,
+    );
+    const now = new Date().toISOString();
+    const deployment = this.deployments.create({
+      id,
+      artifactId: artifact.id,
+      modelVersion: artifact.modelVersion,
+      target: dto.target,
+      status: 'active',
+      chunkSize: dto.chunkSize ?? DEFAULT_CHUNK_SIZE,
+      maxConcurrent: dto.maxConcurrent ?? DEFAULT_MAX_CONCURRENT,
+      maxAttempts: dto.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+      size: artifact.bytes.length,
+      sha256: artifact.sha256,
+      signature: artifact.signature,
+      finishedAt: null,
+    });
+    const rows = devices.map((device) =>
+      this.sessions.create({
+        id: randomUUID(),
+        deploymentId: id,
+        deviceId: device.id,
+        session: 0,
+        state: 'pending',
+        attempts: 0,
+        bytesServed: 0,
+        reason: null,
+        detail: null,
+        updatedAt: now,
+        finishedAt: null,
+      }),
+    );
+    await this.deployments.manager.transaction(async (em) => {
+      await em.save(Deployment, deployment);
+      // Chunked so a 10,000-device rollout stays within SQLite's bound-parameter limit.
+      for (let i = 0; i < rows.length; i += 500) await em.insert(OtaSession, rows.slice(i, i + 500));
+    });
+    this.engine.track(deployment, rows);
+    return this.get(id);
+  }
+
+  async list(status?: DeploymentStatus): Promise<DeploymentView[]> {
+    const deployments = await this.deployments.find({
+      where: status ? { status } : {},
+      order: { createdAt: 'DESC' },
+      take: 200,
+    });
+    const counts = await this.countsByDeployment(deployments.map((d) => d.id));
+    return deployments.map((d) => this.view(d, counts.get(d.id) ?? emptyCounts()));
+  }
+
+  async get(id: string): Promise<DeploymentView> {
+    const deployment = await this.deployments.findOneBy({ id });
+    if (!deployment) throw AppError.notFound('deployment', id);
+    const rows = await this.sessions.find({ where: { deploymentId: id }, order: { deviceId: 'ASC' } });
+    const counts = emptyCounts();
+    for (const row of rows) counts[row.state]++;
+    return { ...this.view(deployment, counts), sessions: rows.map((row) => this.sessionView(row)) };
+  }
+
+  /** Stops every unfinished session: offers withdrawn, downloading devices told to stop. */
+  async cancel(id: string): Promise<DeploymentView> {
+    const deployment = await this.deployments.findOneBy({ id });
+    if (!deployment) throw AppError.notFound('deployment', id);
+    if (deployment.status !== 'active')
+      throw new AppError('CONFLICT', `deployment ${id} is already ${deployment.status}`);
+    await this.deployments.update({ id }, { status: 'cancelled', finishedAt: new Date().toISOString() });
+    await this.engine.cancel({ deploymentId: id }, 'deployment cancelled by an operator');
+    return this.get(id);
+  }
+
+  private async countsByDeployment(ids: string[]): Promise<Map<string, Record<OtaSessionState, number>>> {
+    const result = new Map<string, Record<OtaSessionState, number>>();
+    if (ids.length === 0) return result;
+    const raw = await this.sessions
+      .createQueryBuilder('s')
+      .select('s.deployment_id', 'deploymentId')
+      .addSelect('s.state', 'state')
+      .addSelect('COUNT(*)', 'n')
+      .where('s.deployment_id IN (:...ids)', { ids })
+      .groupBy('s.deployment_id')
+      .addGroupBy('s.state')
+      .getRawMany<{ deploymentId: string; state: OtaSessionState; n: string | number }>();
+    for (const r of raw) {
+      const counts = result.get(r.deploymentId) ?? emptyCounts();
+      counts[r.state] = Number(r.n);
+      result.set(r.deploymentId, counts);
+    }
+    return result;
+  }
+
+  private view(d: Deployment, counts: Record<OtaSessionState, number>): DeploymentView {
+    return {
+      id: d.id,
+      artifactId: d.artifactId,
+      modelVersion: d.modelVersion,
+      target: d.target,
+      status: d.status,
+      size: d.size,
+      sha256: d.sha256,
+      chunkSize: d.chunkSize,
+      maxConcurrent: d.maxConcurrent,
+      maxAttempts: d.maxAttempts,
+      createdAt: d.createdAt.toISOString(),
+      finishedAt: d.finishedAt,
+      counts,
+      devices: Object.values(counts).reduce((a, b) => a + b, 0),
+    };
+  }
+
+  private sessionView(row: OtaSession): OtaSessionView {
+    return {
+      deviceId: row.deviceId,
+      state: row.state,
+      attempts: row.attempts,
+      percent: this.engine.percentOf(row),
+      reason: row.reason,
+      detail: row.detail,
+      updatedAt: row.updatedAt,
+      finishedAt: row.finishedAt,
+    };
+  }
+}
+
+function emptyCounts(): Record<OtaSessionState, number> {
+  return Object.fromEntries(OTA_SESSION_STATES.map((s) => [s, 0])) as Record<OtaSessionState, number>;
+}
