@@ -6,30 +6,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { loadFashionMnist, take, toFloat01 } from '@fleetprune/datasets';
 import { saveLayersModel, selectBackend } from '@fleetprune/tfjs-runtime';
-import { buildProgram, main } from '../apps/cli/src/main';
+import { buildProgram } from '../apps/cli/src/main';
+import { cli } from './support/cli-runner';
 import type { RunningServer } from '../apps/server/src/create-server';
 import { smallCnn, startServer, tempDataDir } from './helpers';
 
 jest.setTimeout(60_000);
-
-/** Runs the CLI in-process and captures what it prints. */
-async function cli(...args: string[]): Promise<{ out: string; err: string; code: number }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = jest.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  const error = jest
-    .spyOn(console, 'error')
-    .mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  process.exitCode = 0;
-  try {
-    await main(['node', 'fleetprune', ...args]);
-    return { out: out.join('\n'), err: err.join('\n'), code: Number(process.exitCode ?? 0) };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-    process.exitCode = 0;
-  }
-}
 
 describe('fleetprune CLI against a running server', () => {
   let server: RunningServer;

@@ -2,31 +2,12 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readModel } from '@fleetprune/tflite';
-import { buildProgram, main } from '../apps/cli/src/main';
+import { buildProgram } from '../apps/cli/src/main';
+import { cli } from './support/cli-runner';
 
 // Real Fashion-MNIST, the real reference CNN and the real int8 export, but on a few hundred
 // images (--limit) so the whole file stays within about two minutes on a shared machine.
 jest.setTimeout(240_000);
-
-async function cli(...args: string[]): Promise<{ out: string; err: string; code: number }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = jest.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  const error = jest
-    .spyOn(console, 'error')
-    .mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  const write = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  process.exitCode = 0;
-  try {
-    await main(['node', 'fleetprune', ...args]);
-    return { out: out.join('\n'), err: err.join('\n'), code: Number(process.exitCode ?? 0) };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-    write.mockRestore();
-    process.exitCode = 0;
-  }
-}
 
 describe('fleetprune train / prune', () => {
   const dir = mkdtempSync(join(tmpdir(), 'fleetprune-prune-cli-'));

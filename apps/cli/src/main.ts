@@ -1,8 +1,12 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
+import { artifactsCommand } from './commands/artifacts.command';
+import { deployCommand } from './commands/deploy.command';
+import { deploymentsCommand } from './commands/deployments.command';
 import { devicesCommand } from './commands/devices.command';
 import { evalCommand } from './commands/eval.command';
 import { exportCommand } from './commands/export.command';
+import { firmwareCommand } from './commands/firmware.command';
 import { healthCommand } from './commands/health.command';
 import { inspectCommand } from './commands/inspect.command';
 import { jobsCommand } from './commands/jobs.command';
@@ -10,6 +14,7 @@ import { modelsCommand } from './commands/models.command';
 import { profilesCommand } from './commands/profiles.command';
 import { pruneCommand } from './commands/prune.command';
 import { runCommand } from './commands/run.command';
+import { simCommand } from './commands/sim.command';
 import { trainCommand } from './commands/train.command';
 import { CliError } from './server-client';
 
@@ -24,6 +29,11 @@ export function buildProgram(): Command {
   program.addCommand(profilesCommand());
   program.addCommand(modelsCommand());
   program.addCommand(jobsCommand());
+  program.addCommand(artifactsCommand());
+  program.addCommand(deployCommand());
+  program.addCommand(deploymentsCommand());
+  program.addCommand(simCommand());
+  program.addCommand(firmwareCommand());
   program.addCommand(exportCommand());
   program.addCommand(inspectCommand());
   program.addCommand(runCommand());

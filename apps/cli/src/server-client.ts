@@ -42,7 +42,30 @@ export class ServerClient {
     this.token = resolveToken(options.token);
   }
 
+  /** GETs a file's bytes (artifact downloads). */
+  async download(path: string): Promise<Buffer> {
+    const response = await this.send('GET', path);
+    const bytes = Buffer.from(await response.arrayBuffer());
+    if (!response.ok) throw this.failure('GET', path, response.status, bytes.toString('utf8'));
+    return bytes;
+  }
+
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await this.send(method, path, body);
+    const text = await response.text();
+    if (!response.ok) throw this.failure(method, path, response.status, text);
+    return (text ? safeJson(text) : undefined) as T;
+  }
+
+  private failure(method: string, path: string, status: number, text: string): CliError {
+    const json = safeJson(text);
+    const message = (json as { message?: string | string[] } | undefined)?.message;
+    const detail = Array.isArray(message) ? message.join('; ') : (message ?? text);
+    const hint = status === 401 ? ' (pass --token or set FLEETPRUNE_TOKEN)' : '';
+    return new CliError(`${method} ${path} failed: ${status} ${detail}${hint}`);
+  }
+
+  private async send(method: string, path: string, body?: unknown): Promise<Response> {
     const headers: Record<string, string> = {};
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     let payload: BodyInit | undefined;
@@ -60,15 +83,7 @@ export class ServerClient {
         `cannot reach the fleetprune server at ${this.baseUrl} (${cause}); start it with "npm start" or pass --server <url>`,
       );
     }
-    const text = await response.text();
-    const json: unknown = text ? safeJson(text) : undefined;
-    if (!response.ok) {
-      const message = (json as { message?: string | string[] } | undefined)?.message;
-      const detail = Array.isArray(message) ? message.join('; ') : (message ?? text);
-      const hint = response.status === 401 ? ' (pass --token or set FLEETPRUNE_TOKEN)' : '';
-      throw new CliError(`${method} ${path} failed: ${response.status} ${detail}${hint}`);
-    }
-    return json as T;
+    return response;
   }
 }
 

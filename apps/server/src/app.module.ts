@@ -12,6 +12,7 @@ import { HttpErrorFilter } from './errors/http-error.filter';
 import { HealthController } from './health/health.controller';
 import { ModelsModule } from './models/models.module';
 import { OtaModule } from './ota/ota.module';
+import { TelemetryModule } from './telemetry/telemetry.module';
 import { ProfilesModule } from './profiles/profiles.module';
 import { PruningJobsModule } from './pruning-jobs/pruning-jobs.module';
 
@@ -50,6 +51,7 @@ export class AppModule {
         BrokerModule,
         PruningJobsModule,
         OtaModule,
+        TelemetryModule,
       ],
       controllers: [HealthController],
       providers: [

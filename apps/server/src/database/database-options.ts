@@ -13,6 +13,8 @@ import { PruningJob } from '../pruning-jobs/pruning-job.entity';
 import { Deployments1764240000000 } from './migrations/1764240000000-deployments';
 import { Deployment } from '../ota/deployment.entity';
 import { OtaSession } from '../ota/ota-session.entity';
+import { TelemetryWindowRow } from '../telemetry/telemetry-window.entity';
+import { Telemetry1764250000000 } from './migrations/1764250000000-telemetry';
 
 export const ENTITIES = [
   Device,
@@ -24,8 +26,14 @@ export const ENTITIES = [
   PruningJob,
   Deployment,
   OtaSession,
+  TelemetryWindowRow,
 ];
-export const MIGRATIONS = [InitialSchema1764220000000, PruningJobs1764230000000, Deployments1764240000000];
+export const MIGRATIONS = [
+  InitialSchema1764220000000,
+  PruningJobs1764230000000,
+  Deployments1764240000000,
+  Telemetry1764250000000,
+];
 
 /**
  * SQLite in the data directory by default, PostgreSQL when DATABASE_URL is set. The schema

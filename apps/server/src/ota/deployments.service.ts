@@ -100,7 +100,16 @@ export class DeploymentsService {
     await this.deployments.manager.transaction(async (em) => {
       await em.save(Deployment, deployment);
       // Chunked so a 10,000-device rollout stays within SQLite's bound-parameter limit.
-      for (let i = 0; i < rows.length; i += 500) await em.insert(OtaSession, rows.slice(i, i + 500));
+      // updateEntity(false): TypeORM's read-back of defaults after a multi-row SQLite insert
+      // can write one row's id into another entity, and the engine keeps these objects.
+      for (let i = 0; i < rows.length; i += 500)
+        await em
+          .createQueryBuilder()
+          .insert()
+          .into(OtaSession)
+          .values(rows.slice(i, i + 500))
+          .updateEntity(false)
+          .execute();
     });
     this.engine.track(deployment, rows);
     return this.get(id);

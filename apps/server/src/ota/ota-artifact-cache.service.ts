@@ -44,11 +44,14 @@ export class OtaArtifactCache {
     const bytes = await this.artifacts.readFile(id, TFLITE_FILE);
     const facts = describeOtaModel(bytes);
     const meta = artifact.metadata;
+    if (typeof meta.sha256 === 'string' && meta.sha256 !== facts.sha256)
+      throw new AppError(
+        'CONFLICT',
+        `artifact ${id}: ${TFLITE_FILE} on disk has SHA-256 ${facts.sha256}, but ${meta.sha256} was stored; the file was altered, upload the model again`,
+      );
     // Artifacts stored before signing existed are signed now; the signature is not persisted.
     const signed =
-      typeof meta.signature === 'string' &&
-      meta.sha256 === facts.sha256 &&
-      isSignatureAlgorithm(meta.signatureAlg)
+      typeof meta.signature === 'string' && isSignatureAlgorithm(meta.signatureAlg)
         ? { signature: meta.signature, signatureAlg: meta.signatureAlg }
         : this.signing.sign(bytes);
     const modelVersion = typeof meta.modelVersion === 'string' ? meta.modelVersion : `art-${id.slice(0, 8)}`;

@@ -34,6 +34,8 @@ const RETRYABLE: ReadonlySet<OtaFailureReason> = new Set([
   'BUSY',
 ]);
 const TICK_MS = 500;
+/** The device-to-server channels the engine follows (telemetry has its own consumer). */
+const OTA_CHANNELS = ['status', 'ota/request', 'ota/progress', 'ota/result'];
 /** Session numbers stay below 2^31 so every SQL integer column holds them. */
 const MAX_SESSION = 2 ** 31 - 1;
 
@@ -62,6 +64,8 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
   private readonly live = new Map<string, LiveSession>();
   private readonly active = new Map<string, Deployment>();
   private readonly online = new Set<string>();
+  /** Stale sessions a device was already told to cancel ("deviceId:session"). */
+  private readonly told = new Set<string>();
   /** Messages dropped, by reason; a device flooding garbage shows up here. */
   readonly dropped = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
@@ -101,7 +105,8 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
       this.logger.log(
         `continuing ${deployments.length} deployment(s): ${rows.length} session(s), ${resumed} resumed`,
       );
-    await this.gateway.subscribe(serverSubscriptions(), (topic, payload) => this.onMessage(topic, payload));
+    const mine = serverSubscriptions().filter((s) => OTA_CHANNELS.some((c) => s.filter.endsWith(`/${c}`)));
+    await this.gateway.subscribe(mine, (topic, payload) => this.onMessage(topic, payload));
     this.timer = setInterval(() => void this.tick(), TICK_MS);
     this.timer.unref();
     for (const deployment of deployments) await this.settleIfDone(deployment.id);
@@ -135,6 +140,7 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
       const live = this.live.get(row.deviceId);
       if (live?.row.id === row.id) {
         this.live.delete(row.deviceId);
+        this.told.add(`${row.deviceId}:${row.session}`);
         await this.withdrawOffer(row.deviceId);
         await this.gateway.publish(
           channelTopic(row.deviceId, 'cmd'),
@@ -177,7 +183,7 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
         case 'ota/result':
           return this.onResult(parsed.deviceId, payload);
         default:
-          return; // telemetry and samples belong to other consumers
+          return;
       }
     } catch (error) {
       if (error instanceof ProtocolError) return this.drop(error.code);
@@ -214,7 +220,8 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
   private onRequest(deviceId: string, payload: Buffer): void {
     const request = parseOtaChunkRequest(payload);
     const live = this.live.get(deviceId);
-    if (!live || request.session !== live.row.session) return this.drop('STALE_SESSION');
+    if (!live || request.session !== live.row.session)
+      return this.stopStaleDownload(deviceId, request.session);
     const frame = serveChunk(live.artifact.bytes, live.row.session, live.deployment.chunkSize, request);
     this.gateway.publishNow(channelTopic(deviceId, 'ota/chunk'), frame, { qos: 0 });
     live.lastActivity = Date.now();
@@ -470,6 +477,24 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
   private async save(row: OtaSession, changes: Partial<OtaSession>): Promise<void> {
     Object.assign(row, changes, { updatedAt: new Date().toISOString() });
     await this.sessions.update({ id: row.id }, { ...changes, updatedAt: row.updatedAt });
+  }
+
+  /**
+   * A device asking for chunks of a session that ended (cancelled or superseded while it was
+   * offline, so it never saw the withdrawal) is told to stop, once per session.
+   */
+  private stopStaleDownload(deviceId: string, session: number): void {
+    this.drop('STALE_SESSION');
+    const key = `${deviceId}:${session}`;
+    if (this.stopped || this.told.has(key)) return;
+    if (this.told.size > 10_000) this.told.clear();
+    this.told.add(key);
+    this.background(
+      this.gateway.publish(
+        channelTopic(deviceId, 'cmd'),
+        encodeDeviceCommand({ v: 1, id: randomUUID(), type: 'cancel-ota', session }),
+      ),
+    );
   }
 
   private drop(reason: string): void {

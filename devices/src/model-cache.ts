@@ -1,0 +1,59 @@
+import { estimateArena, readModel, TfliteModel } from '@fleetprune/tflite';
+
+/** A parsed model shared by every agent that runs the same bytes. */
+export interface CachedModel {
+  sha256: string;
+  model: TfliteModel;
+  /** Estimated tensor arena with 4-byte (MCU) and 8-byte (64-bit host) pointers. */
+  arenaBytes: { 4: number; 8: number };
+}
+
+/** Options of ModelCache. */
+export interface ModelCacheOptions {
+  /** Parsed models kept (least recently used dropped first); default 16. */
+  maxEntries: number;
+}
+
+/**
+ * Parsed models keyed by SHA-256, so 1,000 agents activating the same artifact parse it once.
+ * The key is trusted: callers look a model up only after checking the bytes' SHA-256 (and
+ * signature) themselves, which every agent still does on its own copy.
+ */
+export class ModelCache {
+  private readonly entries = new Map<string, CachedModel>();
+  private readonly maxEntries: number;
+  hits = 0;
+  misses = 0;
+
+  constructor(options: Partial<ModelCacheOptions> = {}) {
+    this.maxEntries = Math.max(1, options.maxEntries ?? 16);
+  }
+
+  /** The parsed model for bytes whose SHA-256 the caller verified; parses on a miss (may throw TfliteError). */
+  get(sha256: string, bytes: Uint8Array): CachedModel {
+    const found = this.entries.get(sha256);
+    if (found) {
+      this.hits++;
+      this.entries.delete(sha256);
+      this.entries.set(sha256, found); // most recently used last
+      return found;
+    }
+    this.misses++;
+    const model = readModel(bytes);
+    const entry: CachedModel = {
+      sha256,
+      model,
+      arenaBytes: {
+        4: estimateArena(model, { pointerBytes: 4 }).total,
+        8: estimateArena(model, { pointerBytes: 8 }).total,
+      },
+    };
+    this.entries.set(sha256, entry);
+    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+    return entry;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
