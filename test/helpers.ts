@@ -1,9 +1,19 @@
 import { mkdtempSync } from 'node:fs';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { AddressInfo, createServer as createTcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadAppConfig } from '../apps/server/src/config/app-config';
 import { createServer, RunningServer } from '../apps/server/src/create-server';
+
+/** A TCP port that was free a moment ago on 127.0.0.1 (for servers that must keep a fixed port). */
+export async function freePort(): Promise<number> {
+  const server = createTcpServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
 
 /** A fresh data directory under the OS temp dir. */
 export function tempDataDir(prefix = 'fleetprune-e2e-'): string {

@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { AddressInfo, createServer as createTcpServer } from 'node:net';
 import { join } from 'node:path';
 import { DeviceAgent } from '@fleetprune/devices';
 import { builtinDeviceProfile, DeviceProfileSpec } from '@fleetprune/tflite';
 import type { RunningServer } from '../apps/server/src/create-server';
-import { api, eventually, startServer, tempDataDir } from './helpers';
+import { api, eventually, freePort, startServer, tempDataDir } from './helpers';
 import { cli } from './support/cli-runner';
 import { MqttFaultProxy } from './support/mqtt-fault-proxy';
 
@@ -19,14 +18,6 @@ const CHUNK = 4096;
 const CHUNKS = Math.ceil(PERSON_BYTES / CHUNK);
 const WINDOW = 8;
 const RPI = builtinDeviceProfile('rpi-4') as DeviceProfileSpec;
-
-async function freePort(): Promise<number> {
-  const server = createTcpServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('OTA faults: real server, simulated devices, injected network faults', () => {
   const dataDir = tempDataDir();

@@ -236,6 +236,15 @@ export class DeviceAgent {
     };
   }
 
+  /**
+   * Bytes the current MQTT socket has read and written (MQTT packets, no TCP/IP headers), for
+   * wire-overhead benchmarks; a reconnect opens a new socket that starts again at 0.
+   */
+  get socketBytes(): { read: number; written: number } {
+    const socket = this.client?.stream as { bytesRead?: number; bytesWritten?: number } | undefined;
+    return { read: socket?.bytesRead ?? 0, written: socket?.bytesWritten ?? 0 };
+  }
+
   /** The `status` message this device publishes now. */
   status(): StatusMessage {
     return {

@@ -45,6 +45,26 @@ describe(loadAppConfig.name, () => {
     expect(problems).toMatch(/^LOG_FORMAT=/m);
   });
 
+  it('reads the OTA and MQTT scale-out settings, and refuses impossible ones', () => {
+    const config = loadAppConfig({
+      MQTT_URL: 'mqtt://broker:1883',
+      MQTT_SHARED_GROUP: 'servers',
+      OTA_SESSION_TIMEOUT_S: '2.5',
+      MQTT_PUBLIC_URL: 'mqtts://fleet.example:8883',
+    });
+    expect(config).toMatchObject({
+      mqttSharedGroup: 'servers',
+      otaSessionTimeoutMs: 2500,
+      mqttPublicUrl: 'mqtts://fleet.example:8883',
+    });
+    expect(loadAppConfig({}).otaSessionTimeoutMs).toBe(120_000);
+    expect(() => loadAppConfig({ MQTT_SHARED_GROUP: 'servers' })).toThrow(/MQTT_SHARED_GROUP needs MQTT_URL/);
+    expect(() => loadAppConfig({ MQTT_URL: 'mqtt://b', MQTT_SHARED_GROUP: 'a/b' })).toThrow(
+      /MQTT_SHARED_GROUP must be/,
+    );
+    expect(() => loadAppConfig({ OTA_SESSION_TIMEOUT_S: '0' })).toThrow(/OTA_SESSION_TIMEOUT_S/);
+  });
+
   it('refuses a short admin token', () => {
     expect(() => loadAppConfig({ FLEETPRUNE_ADMIN_TOKEN: 'short' })).toThrow(/FLEETPRUNE_ADMIN_TOKEN/);
   });

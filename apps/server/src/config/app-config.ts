@@ -18,6 +18,11 @@ export interface AppConfig {
   mqttPassword: string | undefined;
   /** Operator token from the environment; generated and stored in `dataDir` when absent. */
   adminToken: string | undefined;
+  /**
+   * MQTT 5 shared-subscription group for the stateless consumers (telemetry), so several
+   * replicas on an external broker split the load (MQTT_SHARED_GROUP; external broker only).
+   */
+  mqttSharedGroup: string | undefined;
   /** Broker address handed to devices at provisioning (MQTT_PUBLIC_URL); derived when absent. */
   mqttPublicUrl: string | undefined;
   /** An OTA session with no request or result for this long is offered again (OTA_SESSION_TIMEOUT_S). */
@@ -110,11 +115,20 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     mqttUsername: env.MQTT_USERNAME || undefined,
     mqttPassword: env.MQTT_PASSWORD || undefined,
     adminToken,
+    mqttSharedGroup: env.MQTT_SHARED_GROUP || undefined,
     mqttPublicUrl: url(env, 'MQTT_PUBLIC_URL', ['mqtt:', 'mqtts:', 'tcp:', 'ws:', 'wss:'], problems),
     otaSessionTimeoutMs: seconds(env, 'OTA_SESSION_TIMEOUT_S', 120, 86_400, problems),
     logFormat: oneOf(env, 'LOG_FORMAT', ['pretty', 'json'] as const, 'pretty', problems),
     logLevel: oneOf(env, 'LOG_LEVEL', ['error', 'warn', 'log', 'debug', 'verbose'] as const, 'log', problems),
   };
+  if (config.mqttSharedGroup !== undefined) {
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(config.mqttSharedGroup))
+      problems.push('MQTT_SHARED_GROUP must be 1-64 of A-Z a-z 0-9 _ -');
+    if (!config.mqttUrl)
+      problems.push(
+        'MQTT_SHARED_GROUP needs MQTT_URL: the embedded aedes broker has no shared subscriptions',
+      );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

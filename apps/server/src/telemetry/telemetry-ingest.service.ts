@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import {
   parseDeviceTopic,
@@ -9,6 +9,7 @@ import {
 } from '@fleetprune/protocol';
 import { In, Repository } from 'typeorm';
 import { MqttGatewayService } from '../broker/mqtt-gateway.service';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Device } from '../devices/device.entity';
 import { OtaSession } from '../ota/ota-session.entity';
 import { Deployment } from '../ota/deployment.entity';
@@ -38,11 +39,13 @@ export class TelemetryIngestService implements OnApplicationBootstrap, OnApplica
     @InjectRepository(Device) private readonly devices: Repository<Device>,
     @InjectRepository(OtaSession) private readonly sessions: Repository<OtaSession>,
     private readonly gateway: MqttGatewayService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.gateway.ready;
-    await this.gateway.subscribe([{ filter: serverFilter('telemetry'), qos: 1 }], (topic, payload) =>
+    const filter = serverFilter('telemetry', { sharedGroup: this.config.mqttSharedGroup });
+    await this.gateway.subscribe([{ filter, qos: 1 }], (topic, payload) =>
       this.onMessage(topic, payload),
     );
     this.timer = setInterval(() => void this.flush(), FLUSH_MS);
