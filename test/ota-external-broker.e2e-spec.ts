@@ -18,27 +18,32 @@ const describeIf = mosquittoAvailable() ? describe : describe.skip;
 if (!mosquittoAvailable()) console.warn('skipped: no /usr/sbin/mosquitto (apt install mosquitto)');
 
 describeIf('OTA through an external Mosquitto broker', () => {
+  const dataDir = tempDataDir();
   let broker: BrokerProcess;
   let server: RunningServer;
-  let agent: DeviceAgent | undefined;
+  let replica: RunningServer | undefined;
+  const agents: DeviceAgent[] = [];
 
   beforeAll(async () => {
     broker = await startMosquitto(await freePort());
-    server = await startServer(tempDataDir(), { MQTT_URL: broker.url, MQTT_SHARED_GROUP: 'servers' });
+    server = await startServer(dataDir, { MQTT_URL: broker.url, MQTT_SHARED_GROUP: 'servers' });
   });
   afterAll(async () => {
-    await agent?.stop();
+    await Promise.all(agents.map((a) => a.stop()));
+    await replica?.app.close();
     await server?.app.close();
     await broker?.stop();
   });
 
-  it('deploys a model and stores the device telemetry', async () => {
+  /** Registers a device and starts an agent for it on the broker. */
+  const startAgent = async (
+    name: string,
+    extra: { window?: number } = {},
+  ): Promise<{ id: string; agent: DeviceAgent }> => {
     const call = api(server);
-    expect((await call('GET', '/health')).json.broker).toMatchObject({ up: true, embedded: false });
     const provisioning = (await call('GET', '/api/ota/provisioning')).json;
-    expect(provisioning.mqttUrl).toBe(broker.url);
-    const registered = (await call('POST', '/api/devices', { name: 'pi-ext', profile: 'rpi-4' })).json;
-    agent = new DeviceAgent({
+    const registered = (await call('POST', '/api/devices', { name, profile: 'rpi-4' })).json;
+    const agent = new DeviceAgent({
       mqttUrl: broker.url,
       deviceId: registered.id,
       password: registered.mqtt.password,
@@ -48,14 +53,24 @@ describeIf('OTA through an external Mosquitto broker', () => {
       publicKeyPem: provisioning.publicKeyPem,
       inferenceIntervalMs: 0,
       telemetryIntervalMs: 0,
+      ...extra,
     });
+    agents.push(agent);
     await agent.start();
+    return { id: registered.id, agent };
+  };
+
+  it('deploys a model and stores the device telemetry', async () => {
+    const call = api(server);
+    expect((await call('GET', '/health')).json.broker).toMatchObject({ up: true, embedded: false });
+    expect((await call('GET', '/api/ota/provisioning')).json.mqttUrl).toBe(broker.url);
+    const { id, agent } = await startAgent('pi-ext');
     const form = new FormData();
     form.append('file', new Blob([new Uint8Array(PERSON)]), 'person_detect.tflite');
     const artifact = (await call('POST', '/api/artifacts', form)).json;
     const activated = agent.events.waitFor('activated', () => true, 30_000);
     const deployment = (
-      await call('POST', '/api/deployments', { artifactId: artifact.id, target: `device:${registered.id}` })
+      await call('POST', '/api/deployments', { artifactId: artifact.id, target: `device:${id}` })
     ).json;
     await activated;
     await eventually(
@@ -65,8 +80,45 @@ describeIf('OTA through an external Mosquitto broker', () => {
     for (let i = 0; i < 3; i++) agent.inferOnce();
     agent.flushTelemetry();
     await eventually(async () => {
-      const rows = (await call('GET', `/api/telemetry?deviceId=${registered.id}`)).json;
+      const rows = (await call('GET', `/api/telemetry?deviceId=${id}`)).json;
       return rows.length === 1 && rows[0].samples === 3 && rows[0].artifactId === artifact.id;
     });
+  });
+
+  it('takes deployments and cancellations made through a second replica that runs no OTA engine', async () => {
+    replica = await startServer(dataDir, {
+      MQTT_URL: broker.url,
+      MQTT_SHARED_GROUP: 'servers',
+      OTA_ENGINE: 'off',
+    });
+    const viaReplica = api(replica, server.token);
+    const { id, agent } = await startAgent('pi-replica');
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(PERSON)]), 'person_detect.tflite');
+    form.append('modelVersion', 'via-replica');
+    const artifact = (await viaReplica('POST', '/api/artifacts', form)).json;
+    const activated = agent.events.waitFor('activated', () => true, 30_000);
+    const deployment = (
+      await viaReplica('POST', '/api/deployments', { artifactId: artifact.id, target: `device:${id}` })
+    ).json;
+    expect((await activated).artifactId).toBe(artifact.id);
+    await eventually(
+      async () => (await viaReplica('GET', `/api/deployments/${deployment.id}`)).json.status === 'completed',
+    );
+
+    // A slow download (256-byte chunks, one at a time) cancelled through the replica stops on the device.
+    const second = await startAgent('pi-replica-2', { window: 1 });
+    const again = (
+      await viaReplica('POST', '/api/deployments', {
+        artifactId: artifact.id,
+        target: `device:${second.id}`,
+        chunkSize: 256,
+      })
+    ).json;
+    await eventually(async () => (second.agent.state.received ?? 0) > 0, 10_000);
+    const stopped = second.agent.events.waitFor('result', () => true, 10_000);
+    expect((await viaReplica('POST', `/api/deployments/${again.id}/cancel`)).json.status).toBe('cancelled');
+    expect(await stopped).toMatchObject({ outcome: 'failed', reason: 'CANCELLED' });
+    expect(second.agent.state.activeArtifactId).toBeUndefined();
   });
 });

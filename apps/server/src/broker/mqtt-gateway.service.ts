@@ -30,9 +30,7 @@ export class MqttGatewayService implements OnApplicationBootstrap, OnApplication
     const client = connect(url, {
       username,
       password,
-      // Stable per installation, with a persistent session, so QoS 1 results and telemetry
-      // published while the server restarts wait in an external broker.
-      clientId: `fleetprune-server-${createHash('sha256').update(`${hostname()}:${this.config.dataDir}`).digest('hex').slice(0, 12)}`,
+      clientId: serverClientId(this.config),
       clean: false,
       reconnectPeriod: 1000,
       connectTimeout: 10_000,
@@ -109,4 +107,15 @@ export class MqttGatewayService implements OnApplicationBootstrap, OnApplication
 
 function subscriptionMap(subscriptions: Subscription[]): ISubscriptionMap {
   return Object.fromEntries(subscriptions.map((s) => [s.filter, { qos: s.qos }]));
+}
+
+/**
+ * Stable per replica (host, data directory, HTTP port) with a persistent session, so QoS 1
+ * results and telemetry published while the server restarts wait in an external broker; two
+ * replicas on one host differ by port (a broker drops a client whose id connects twice).
+ */
+function serverClientId(config: AppConfig): string {
+  const port = config.port === 0 ? `pid${process.pid}-${Date.now()}` : String(config.port);
+  const key = `${hostname()}:${config.dataDir}:${port}`;
+  return `fleetprune-server-${createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
 }

@@ -25,6 +25,8 @@ export interface AppConfig {
   mqttSharedGroup: string | undefined;
   /** Broker address handed to devices at provisioning (MQTT_PUBLIC_URL); derived when absent. */
   mqttPublicUrl: string | undefined;
+  /** Whether this replica runs the OTA engine (OTA_ENGINE=on|off); exactly one replica should. */
+  otaEngine: boolean;
   /** An OTA session with no request or result for this long is offered again (OTA_SESSION_TIMEOUT_S). */
   otaSessionTimeoutMs: number;
   logFormat: 'pretty' | 'json';
@@ -117,6 +119,7 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     adminToken,
     mqttSharedGroup: env.MQTT_SHARED_GROUP || undefined,
     mqttPublicUrl: url(env, 'MQTT_PUBLIC_URL', ['mqtt:', 'mqtts:', 'tcp:', 'ws:', 'wss:'], problems),
+    otaEngine: oneOf(env, 'OTA_ENGINE', ['on', 'off'] as const, 'on', problems) === 'on',
     otaSessionTimeoutMs: seconds(env, 'OTA_SESSION_TIMEOUT_S', 120, 86_400, problems),
     logFormat: oneOf(env, 'LOG_FORMAT', ['pretty', 'json'] as const, 'pretty', problems),
     logLevel: oneOf(env, 'LOG_LEVEL', ['error', 'warn', 'log', 'debug', 'verbose'] as const, 'log', problems),

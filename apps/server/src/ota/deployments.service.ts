@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DEFAULT_CHUNK_SIZE } from '@fleetprune/protocol';
-import { Repository } from 'typeorm';
+import { EntityManager, FindOptionsWhere, In, Repository } from 'typeorm';
 import { DevicesService } from '../devices/devices.service';
 import { AppError } from '../errors/app-error';
 import { ProfilesService } from '../profiles/profiles.service';
@@ -63,10 +63,6 @@ export class DeploymentsService {
         { unfit },
       );
     const id = randomUUID();
-    await this.engine.cancel(
-      { deviceIds: new Set(devices.map((d) => d.id)) },
-      `superseded by deployment ${id}`,
-    );
     const now = new Date().toISOString();
     const deployment = this.deployments.create({
       id,
@@ -98,6 +94,14 @@ export class DeploymentsService {
       }),
     );
     await this.deployments.manager.transaction(async (em) => {
+      // One session per device: a newer deployment supersedes what a device was still getting.
+      const deviceIds = devices.map((d) => d.id);
+      for (let i = 0; i < deviceIds.length; i += 500)
+        await cancelOpenSessions(
+          em,
+          { deviceId: In(deviceIds.slice(i, i + 500)) },
+          `superseded by deployment ${id}`,
+        );
       await em.save(Deployment, deployment);
       // Chunked so a 10,000-device rollout stays within SQLite's bound-parameter limit.
       // updateEntity(false): TypeORM's read-back of defaults after a multi-row SQLite insert
@@ -111,7 +115,7 @@ export class DeploymentsService {
           .updateEntity(false)
           .execute();
     });
-    this.engine.track(deployment, rows);
+    await this.engine.sync();
     return this.get(id);
   }
 
@@ -140,8 +144,12 @@ export class DeploymentsService {
     if (!deployment) throw AppError.notFound('deployment', id);
     if (deployment.status !== 'active')
       throw new AppError('CONFLICT', `deployment ${id} is already ${deployment.status}`);
-    await this.deployments.update({ id }, { status: 'cancelled', finishedAt: new Date().toISOString() });
-    await this.engine.cancel({ deploymentId: id }, 'deployment cancelled by an operator');
+    await this.deployments.manager.transaction(async (em) => {
+      await em.update(Deployment, { id }, { status: 'cancelled', finishedAt: new Date().toISOString() });
+      await cancelOpenSessions(em, { deploymentId: id }, 'deployment cancelled by an operator');
+    });
+    // The engine (in this replica or another) withdraws the offers and stops the downloads.
+    await this.engine.sync();
     return this.get(id);
   }
 
@@ -196,6 +204,20 @@ export class DeploymentsService {
       finishedAt: row.finishedAt,
     };
   }
+}
+
+/** Marks unfinished sessions cancelled; the OTA engine acts on it at its next sync. */
+async function cancelOpenSessions(
+  em: EntityManager,
+  where: FindOptionsWhere<OtaSession>,
+  detail: string,
+): Promise<void> {
+  const now = new Date().toISOString();
+  await em.update(
+    OtaSession,
+    { ...where, state: In(['pending', 'offered', 'downloading', 'verifying']) },
+    { state: 'cancelled', reason: 'CANCELLED', detail, finishedAt: now, updatedAt: now },
+  );
 }
 
 function emptyCounts(): Record<OtaSessionState, number> {

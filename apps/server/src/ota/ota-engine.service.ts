@@ -14,6 +14,7 @@ import {
   ProtocolError,
   serveChunk,
   serverSubscriptions,
+  TOPIC_ROOT,
 } from '@fleetprune/protocol';
 import { In, Repository } from 'typeorm';
 import { MqttGatewayService } from '../broker/mqtt-gateway.service';
@@ -34,6 +35,11 @@ const RETRYABLE: ReadonlySet<OtaFailureReason> = new Set([
   'BUSY',
 ]);
 const TICK_MS = 500;
+/** Server-only topic (devices may not publish outside their subtree): "re-read the database". */
+const SYNC_TOPIC = `${TOPIC_ROOT}/servers/ota-sync`;
+/** How often the database is re-read for deployments created or cancelled elsewhere. */
+const SYNC_EVERY_TICKS = 4;
+const OPEN_STATES: OtaSessionState[] = ['pending', 'offered', 'downloading', 'verifying'];
 /** The device-to-server channels the engine follows (telemetry has its own consumer). */
 const OTA_CHANNELS = ['status', 'ota/request', 'ota/progress', 'ota/result'];
 /** Session numbers stay below 2^31 so every SQL integer column holds them. */
@@ -69,6 +75,8 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
   /** Messages dropped, by reason; a device flooding garbage shows up here. */
   readonly dropped = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
+  private ticks = 0;
+  private syncing: Promise<void> = Promise.resolve();
   private pumping = false;
   private pumpQueued = false;
   private stopped = false;
@@ -83,62 +91,83 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.gateway.ready;
-    const deployments = await this.deployments.findBy({ status: 'active' });
-    for (const deployment of deployments) this.active.set(deployment.id, deployment);
-    const rows = await this.sessions.findBy({
-      deploymentId: In(deployments.map((d) => d.id)),
-      state: In(['pending', 'offered', 'downloading', 'verifying']),
-    });
-    let resumed = 0;
-    for (const row of rows) {
-      this.open.set(row.id, row);
-      if (row.state === 'pending') continue;
-      // Same session number as before the restart: the device resumes with the chunks it has.
-      const live = await this.goLive(row, this.active.get(row.deploymentId) as Deployment);
-      if (live) {
-        await this.publishOffer(live);
-        resumed++;
-      }
+    if (!this.config.otaEngine) {
+      this.logger.log('OTA engine off in this replica (OTA_ENGINE=off): another replica offers and serves');
+      return;
     }
-    if (rows.length > 0)
-      this.logger.log(
-        `continuing ${deployments.length} deployment(s): ${rows.length} session(s), ${resumed} resumed`,
-      );
+    await this.gateway.ready;
+    await this.sync();
     const mine = serverSubscriptions().filter((s) => OTA_CHANNELS.some((c) => s.filter.endsWith(`/${c}`)));
     await this.gateway.subscribe(mine, (topic, payload) => this.onMessage(topic, payload));
+    await this.gateway.subscribe([{ filter: SYNC_TOPIC, qos: 1 }], (topic) => {
+      if (topic === SYNC_TOPIC) void this.sync();
+    });
     this.timer = setInterval(() => void this.tick(), TICK_MS);
     this.timer.unref();
-    for (const deployment of deployments) await this.settleIfDone(deployment.id);
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    await this.syncing;
     await this.flushProgress();
   }
 
-  /** Starts following a new deployment's sessions. */
-  track(deployment: Deployment, rows: OtaSession[]): void {
-    this.active.set(deployment.id, deployment);
-    for (const row of rows) this.open.set(row.id, row);
+  /**
+   * Brings memory in line with the database, where deployments are created and cancelled
+   * (by this replica or another): follows new deployments (re-offering, with their session
+   * numbers, sessions that were in flight before a restart) and stops sessions cancelled there.
+   */
+  sync(): Promise<void> {
+    // Another replica's engine hears of the change at once instead of at its next poll.
+    if (!this.config.otaEngine) return this.gateway.publish(SYNC_TOPIC, '', { qos: 1 });
+    if (this.stopped) return Promise.resolve();
+    this.syncing = this.syncing.then(() => this.reconcile()).catch((error: unknown) => this.logError(error));
+    return this.syncing;
+  }
+
+  private async reconcile(): Promise<void> {
+    const deployments = await this.deployments.findBy({ status: 'active' });
+    const fresh = deployments.filter((d) => !this.active.has(d.id));
+    for (const deployment of fresh) this.active.set(deployment.id, deployment);
+    const current = new Set(deployments.map((d) => d.id));
+    for (const id of [...this.active.keys()]) if (!current.has(id)) this.active.delete(id);
+    let resumed = 0;
+    if (fresh.length > 0) {
+      const rows = await this.sessions.findBy({
+        deploymentId: In(fresh.map((d) => d.id)),
+        state: In(OPEN_STATES),
+      });
+      for (const row of rows) {
+        this.open.set(row.id, row);
+        if (row.state === 'pending') continue;
+        const live = await this.goLive(row, this.active.get(row.deploymentId) as Deployment);
+        if (live) {
+          await this.publishOffer(live);
+          resumed++;
+        }
+      }
+      if (resumed > 0) this.logger.log(`resumed ${resumed} session(s) that were in flight`);
+    }
+    await this.dropCancelled();
+    for (const id of current) await this.settleIfDone(id);
     this.kick();
   }
 
-  /** Cancels the unfinished sessions of a deployment, or of devices a newer one supersedes. */
-  async cancel(
-    filter: { deploymentId?: string; deviceIds?: ReadonlySet<string> },
-    detail: string,
-  ): Promise<number> {
-    const doomed = [...this.open.values()].filter(
-      (row) =>
-        (filter.deploymentId === undefined || row.deploymentId === filter.deploymentId) &&
-        (filter.deviceIds === undefined || filter.deviceIds.has(row.deviceId)),
-    );
-    const touched = new Set<string>();
-    for (const row of doomed) {
-      const live = this.live.get(row.deviceId);
-      if (live?.row.id === row.id) {
+  /** Sessions the database says were cancelled: withdraw their offers and forget them. */
+  private async dropCancelled(): Promise<void> {
+    const ids = [...this.open.keys()];
+    for (let i = 0; i < ids.length; i += 500) {
+      const cancelled = await this.sessions.find({
+        where: { id: In(ids.slice(i, i + 500)), state: 'cancelled' },
+        select: { id: true },
+      });
+      for (const { id } of cancelled) {
+        const row = this.open.get(id) as OtaSession;
+        this.open.delete(id);
+        row.state = 'cancelled';
+        const live = this.live.get(row.deviceId);
+        if (live?.row.id !== id) continue;
         this.live.delete(row.deviceId);
         this.told.add(`${row.deviceId}:${row.session}`);
         await this.withdrawOffer(row.deviceId);
@@ -147,12 +176,7 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
           encodeDeviceCommand({ v: 1, id: randomUUID(), type: 'cancel-ota', session: row.session }),
         );
       }
-      await this.finish(row, 'cancelled', 'CANCELLED', detail);
-      touched.add(row.deploymentId);
     }
-    if (filter.deploymentId !== undefined) this.active.delete(filter.deploymentId);
-    for (const id of touched) if (id !== filter.deploymentId) await this.settleIfDone(id);
-    return doomed.length;
   }
 
   /** Whether the device's status says it is connected. */
@@ -334,6 +358,7 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
       await this.conclude(live, retry ? 'pending' : 'failed', 'TIMEOUT', detail);
     }
     await this.flushProgress();
+    if (++this.ticks % SYNC_EVERY_TICKS === 0) await this.sync();
     await this.pump();
   }
 
@@ -502,8 +527,10 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
   }
 
   private background(work: Promise<unknown>): void {
-    work.catch((error: unknown) =>
-      this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error)),
-    );
+    work.catch((error: unknown) => this.logError(error));
+  }
+
+  private logError(error: unknown): void {
+    this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
   }
 }

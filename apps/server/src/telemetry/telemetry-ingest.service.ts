@@ -45,9 +45,7 @@ export class TelemetryIngestService implements OnApplicationBootstrap, OnApplica
   async onApplicationBootstrap(): Promise<void> {
     await this.gateway.ready;
     const filter = serverFilter('telemetry', { sharedGroup: this.config.mqttSharedGroup });
-    await this.gateway.subscribe([{ filter, qos: 1 }], (topic, payload) =>
-      this.onMessage(topic, payload),
-    );
+    await this.gateway.subscribe([{ filter, qos: 1 }], (topic, payload) => this.onMessage(topic, payload));
     this.timer = setInterval(() => void this.flush(), FLUSH_MS);
     this.timer.unref();
   }
