@@ -1,7 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client } from 'pg';
+import { DeviceAgent } from '@fleetprune/devices';
+import { builtinDeviceProfile, DeviceProfileSpec } from '@fleetprune/tflite';
 import { loadAppConfig } from '../apps/server/src/config/app-config';
 import { createServer, RunningServer } from '../apps/server/src/create-server';
-import { api, tempDataDir } from './helpers';
+import { api, eventually, tempDataDir } from './helpers';
+
+const MODEL = join(__dirname, '..', '..', 'shared', 'testdata', 'tflite', 'hello_world_int8.tflite');
 
 jest.setTimeout(60_000);
 
@@ -68,5 +74,49 @@ describeIfPostgres('fleet server on PostgreSQL', () => {
       ['pg-device', 'lab'],
     ]);
     expect((await api(server)('GET', '/api/groups')).json).toEqual([{ name: 'lab', devices: 1, online: 0 }]);
+  });
+
+  it('runs an OTA deployment and stores telemetry (bigint columns, raw summaries)', async () => {
+    const call = api(server);
+    const provisioning = (await call('GET', '/api/ota/provisioning')).json;
+    const registered = (await call('POST', '/api/devices', { name: 'pg-pi', profile: 'rpi-4' })).json;
+    const agent = new DeviceAgent({
+      mqttUrl: provisioning.mqttUrl,
+      deviceId: registered.id,
+      password: registered.mqtt.password,
+      profile: builtinDeviceProfile('rpi-4') as DeviceProfileSpec,
+      personality: 'rpi',
+      stateDir: tempDataDir('fleetprune-pg-device-'),
+      publicKeyPem: provisioning.publicKeyPem,
+      inferenceIntervalMs: 0,
+      telemetryIntervalMs: 0,
+    });
+    await agent.start();
+    try {
+      const form = new FormData();
+      form.append('file', new Blob([new Uint8Array(readFileSync(MODEL))]), 'hello_world_int8.tflite');
+      const artifact = (await call('POST', '/api/artifacts', form)).json;
+      const activated = agent.events.waitFor('activated', () => true, 20_000);
+      const deployment = (
+        await call('POST', '/api/deployments', { artifactId: artifact.id, target: 'device:' + registered.id })
+      ).json;
+      await activated;
+      await eventually(
+        async () => (await call('GET', `/api/deployments/${deployment.id}`)).json.status === 'completed',
+      );
+      agent.inferOnce();
+      agent.inferOnce();
+      agent.flushTelemetry();
+      await eventually(
+        async () => (await call('GET', `/api/telemetry?deviceId=${registered.id}`)).json.length === 1,
+      );
+      const [window] = (await call('GET', `/api/telemetry?deviceId=${registered.id}`)).json;
+      expect(window).toMatchObject({ samples: 2, artifactId: artifact.id });
+      expect(window.windowEnd).toBeGreaterThan(1.7e12); // epoch ms survive the bigint column as a number
+      const summary = (await call('GET', '/api/telemetry/summary?groupBy=profile')).json;
+      expect(summary).toEqual([expect.objectContaining({ key: 'rpi-4', windows: 1, samples: 2 })]);
+    } finally {
+      await agent.stop();
+    }
   });
 });

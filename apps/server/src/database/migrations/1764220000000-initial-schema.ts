@@ -1,27 +1,5 @@
-import { MigrationInterface, QueryRunner, Table, TableColumnOptions } from 'typeorm';
-
-/** Column helpers that resolve to the right type on SQLite and PostgreSQL. */
-function columns(queryRunner: QueryRunner) {
-  const postgres = queryRunner.connection.options.type === 'postgres';
-  return {
-    id: (name = 'id'): TableColumnOptions => ({ name, type: 'varchar', length: '64', isPrimary: true }),
-    str: (name: string, length: number, nullable = false): TableColumnOptions => ({
-      name,
-      type: 'varchar',
-      length: String(length),
-      isNullable: nullable,
-    }),
-    int: (name: string): TableColumnOptions => ({ name, type: 'integer' }),
-    big: (name: string): TableColumnOptions => ({ name, type: 'bigint' }),
-    json: (name: string): TableColumnOptions => ({ name, type: 'text' }),
-    bool: (name: string): TableColumnOptions => ({ name, type: 'boolean', default: false }),
-    time: (name: string): TableColumnOptions => ({
-      name,
-      type: postgres ? 'timestamp' : 'datetime',
-      default: postgres ? 'now()' : "datetime('now')",
-    }),
-  };
-}
+import { MigrationInterface, QueryRunner, Table } from 'typeorm';
+import { columns } from './column-types';
 
 export class InitialSchema1764220000000 implements MigrationInterface {
   name = 'InitialSchema1764220000000';

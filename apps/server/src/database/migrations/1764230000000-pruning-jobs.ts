@@ -1,34 +1,25 @@
 import { MigrationInterface, QueryRunner, Table } from 'typeorm';
+import { columns } from './column-types';
 
 export class PruningJobs1764230000000 implements MigrationInterface {
   name = 'PruningJobs1764230000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const postgres = queryRunner.connection.options.type === 'postgres';
-    const str = (name: string, length: number, isNullable = false) => ({
-      name,
-      type: 'varchar',
-      length: String(length),
-      isNullable,
-    });
+    const { id, str, int, json, time } = columns(queryRunner);
     await queryRunner.createTable(
       new Table({
         name: 'pruning_jobs',
         columns: [
-          { ...str('id', 64), isPrimary: true },
+          id(),
           str('model_version_id', 64),
-          { name: 'profiles', type: 'text' },
-          { name: 'options', type: 'text' },
+          json('profiles'),
+          json('options'),
           str('status', 16),
-          { name: 'progress', type: 'text', isNullable: true },
-          { name: 'results', type: 'text' },
+          { ...json('progress'), isNullable: true },
+          json('results'),
           str('error', 2000, true),
-          { name: 'attempts', type: 'integer', default: 0 },
-          {
-            name: 'created_at',
-            type: postgres ? 'timestamp' : 'datetime',
-            default: postgres ? 'now()' : "datetime('now')",
-          },
+          int('attempts', 0),
+          time('created_at'),
           str('started_at', 32, true),
           str('finished_at', 32, true),
         ],

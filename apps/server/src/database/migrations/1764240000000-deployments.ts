@@ -1,17 +1,11 @@
 import { MigrationInterface, QueryRunner, Table, TableColumn } from 'typeorm';
+import { columns } from './column-types';
 
 export class Deployments1764240000000 implements MigrationInterface {
   name = 'Deployments1764240000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const postgres = queryRunner.connection.options.type === 'postgres';
-    const str = (name: string, length: number, isNullable = false) => ({
-      name,
-      type: 'varchar',
-      length: String(length),
-      isNullable,
-    });
-    const int = (name: string) => ({ name, type: 'integer', default: 0 });
+    const { id, str, int, time } = columns(queryRunner);
     await queryRunner.addColumns('devices', [
       new TableColumn(str('active_artifact_id', 64, true)),
       new TableColumn(str('active_model_version', 64, true)),
@@ -20,7 +14,7 @@ export class Deployments1764240000000 implements MigrationInterface {
       new Table({
         name: 'deployments',
         columns: [
-          { ...str('id', 64), isPrimary: true },
+          id(),
           str('artifact_id', 64),
           str('model_version', 64),
           str('target', 200),
@@ -31,11 +25,7 @@ export class Deployments1764240000000 implements MigrationInterface {
           int('size'),
           str('sha256', 64),
           str('signature', 256),
-          {
-            name: 'created_at',
-            type: postgres ? 'timestamp' : 'datetime',
-            default: postgres ? 'now()' : "datetime('now')",
-          },
+          time('created_at'),
           str('finished_at', 32, true),
         ],
         indices: [{ columnNames: ['artifact_id'] }, { columnNames: ['status'] }],
@@ -48,13 +38,13 @@ export class Deployments1764240000000 implements MigrationInterface {
       new Table({
         name: 'ota_sessions',
         columns: [
-          { ...str('id', 64), isPrimary: true },
+          id(),
           str('deployment_id', 64),
           str('device_id', 64),
-          int('session'),
+          int('session', 0),
           str('state', 16),
-          int('attempts'),
-          int('bytes_served'),
+          int('attempts', 0),
+          int('bytes_served', 0),
           str('reason', 32, true),
           str('detail', 300, true),
           str('updated_at', 32),

@@ -1,10 +1,11 @@
 import { MigrationInterface, QueryRunner, Table } from 'typeorm';
+import { columns } from './column-types';
 
 export class Telemetry1764250000000 implements MigrationInterface {
   name = 'Telemetry1764250000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const big = (name: string) => ({ name, type: 'bigint' });
+    const { str, int, big, json } = columns(queryRunner);
     await queryRunner.createTable(
       new Table({
         name: 'telemetry_windows',
@@ -16,16 +17,16 @@ export class Telemetry1764250000000 implements MigrationInterface {
             isGenerated: true,
             generationStrategy: 'increment',
           },
-          { name: 'device_id', type: 'varchar', length: '64' },
+          str('device_id', 64),
           big('seq'),
-          { name: 'artifact_id', type: 'varchar', length: '64' },
-          { name: 'model_version', type: 'varchar', length: '64' },
+          str('artifact_id', 64),
+          str('model_version', 64),
           big('window_start'),
           big('window_end'),
-          { name: 'samples', type: 'integer' },
-          { name: 'labelled', type: 'integer' },
-          { name: 'correct', type: 'integer' },
-          { name: 'confidence_histogram', type: 'text' },
+          int('samples'),
+          int('labelled'),
+          int('correct'),
+          json('confidence_histogram'),
           { name: 'latency_mean_ms', type: 'real' },
           { name: 'latency_p95_ms', type: 'real' },
           big('arena_used_bytes'),
