@@ -22,6 +22,7 @@ export interface ModelCacheOptions {
 export class ModelCache {
   private readonly entries = new Map<string, CachedModel>();
   private readonly maxEntries: number;
+  private readonly selfTests = new Map<string, { error?: unknown }>();
   hits = 0;
   misses = 0;
 
@@ -51,6 +52,28 @@ export class ModelCache {
     this.entries.set(sha256, entry);
     if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
     return entry;
+  }
+
+  /**
+   * Runs `test` once per model and replays its outcome (or its error) for every other agent:
+   * the reference interpreter is deterministic, so the same bytes on the same self-test input
+   * give the same result on every simulated device, and a fleet of 1,000 does not spend
+   * 1,000 inferences of this process's CPU on what real devices do in parallel.
+   */
+  selfTest(sha256: string, test: () => void): void {
+    let outcome = this.selfTests.get(sha256);
+    if (!outcome) {
+      outcome = {};
+      try {
+        test();
+      } catch (error) {
+        outcome.error = error;
+      }
+      this.selfTests.set(sha256, outcome);
+      if (this.selfTests.size > this.maxEntries)
+        this.selfTests.delete(this.selfTests.keys().next().value as string);
+    }
+    if (outcome.error !== undefined) throw outcome.error;
   }
 
   get size(): number {

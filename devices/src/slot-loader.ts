@@ -29,7 +29,7 @@ export class SlotLoader {
     if (checkHash && sha256Hex(bytes) !== info.sha256)
       throw new Error(`slot ${slot} does not hold ${info.artifactId} (SHA-256 differs)`);
     const classifier = new Classifier(this.cache.get(info.sha256, bytes));
-    classifier.selfTest();
+    this.cache.selfTest(info.sha256, () => classifier.selfTest());
     return {
       slot,
       info,

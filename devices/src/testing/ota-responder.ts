@@ -3,6 +3,7 @@ import {
   encodeDeviceCommand,
   encodeOtaOffer,
   DeviceCommand,
+  OtaChunkRequest,
   OtaOffer,
   OtaProgress,
   OtaResult,
@@ -38,6 +39,8 @@ export class OtaResponder {
   readonly progress: { deviceId: string; progress: OtaProgress }[] = [];
   readonly telemetry: { deviceId: string; window: TelemetryWindow }[] = [];
   readonly samples: { deviceId: string; payload: Buffer }[] = [];
+  /** Every chunk request received, answered or not, in arrival order. */
+  readonly requests: { deviceId: string; request: OtaChunkRequest }[] = [];
   /** Requests answered, and payload bytes served. */
   served: { deviceId: string; offset: number; length: number }[] = [];
   servedBytes = 0;
@@ -138,9 +141,10 @@ export class OtaResponder {
         this.samples.push({ deviceId: id, payload });
         break;
       case 'ota/request': {
+        const request = parseOtaChunkRequest(payload);
+        this.requests.push({ deviceId: id, request });
         const served = this.sessions.get(id);
         if (!served) return;
-        const request = parseOtaChunkRequest(payload);
         let frame: Buffer;
         try {
           frame = serveChunk(served.bytes, served.offer.session, served.offer.chunkSize, request);

@@ -19,6 +19,19 @@ export function generateSigningKey(): SigningKeyPair {
   };
 }
 
+/** Parsed public keys by PEM: a fleet verifying with the one provisioned key parses it once. */
+const publicKeys = new Map<string, KeyObject>();
+
+function publicKeyOf(pem: string): KeyObject {
+  let key = publicKeys.get(pem);
+  if (!key) {
+    key = p256(() => createPublicKey(pem), 'signing public key');
+    if (publicKeys.size >= 16) publicKeys.clear();
+    publicKeys.set(pem, key);
+  }
+  return key;
+}
+
 function p256(load: () => KeyObject, what: string): KeyObject {
   let key: KeyObject;
   try {
@@ -43,7 +56,7 @@ export function signArtifact(bytes: Uint8Array, privateKeyPem: string): string {
 
 /** Whether `signature` (base64 r||s) is a valid signature of `bytes` under `publicKeyPem`. */
 export function verifyArtifact(bytes: Uint8Array, signature: string, publicKeyPem: string): boolean {
-  const key = p256(() => createPublicKey(publicKeyPem), 'signing public key');
+  const key = publicKeyOf(publicKeyPem);
   const raw = Buffer.from(signature, 'base64');
   // Buffer.from ignores bad base64 characters; insist on a canonical encoding of 64 bytes.
   if (raw.length !== SIGNATURE_BYTES || raw.toString('base64') !== signature) return false;

@@ -168,10 +168,20 @@ export class DevicesService {
     return qb.orderBy('d.name', 'ASC').getMany();
   }
 
-  /** The profile of a device, or undefined when the device or its profile is gone. */
-  async profileOf(id: string): Promise<DeviceProfile | undefined> {
-    const device = await this.devices.findOneBy({ id });
-    return device ? this.profiles.get(device.profile).catch(() => undefined) : undefined;
+  /** The runtime of each device's profile (TFLite Micro or full TFLite), in one query. */
+  async runtimesOf(ids: string[]): Promise<Map<string, DeviceProfile['runtime']>> {
+    const result = new Map<string, DeviceProfile['runtime']>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.devices
+        .createQueryBuilder('d')
+        .innerJoin(DeviceProfile, 'p', 'p.name = d.profile')
+        .select('d.id', 'id')
+        .addSelect('p.runtime', 'runtime')
+        .where('d.id IN (:...ids)', { ids: ids.slice(i, i + 500) })
+        .getRawMany<{ id: string; runtime: DeviceProfile['runtime'] }>();
+      for (const row of rows) result.set(row.id, row.runtime);
+    }
+    return result;
   }
 
   private async find(id: string): Promise<Device> {

@@ -1,10 +1,8 @@
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import {
   channelTopic,
-  encodeDeviceCommand,
-  encodeOtaOffer,
   OtaFailureReason,
   parseDeviceTopic,
   parseOtaChunkRequest,
@@ -21,10 +19,14 @@ import { MqttGatewayService } from '../broker/mqtt-gateway.service';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DevicesService } from '../devices/devices.service';
 import { Deployment } from './deployment.entity';
-import { OtaArtifact } from './ota-artifact';
+import { DevicePresence } from './device-presence';
+import { LiveSession } from './live-session';
+import { OfferPublisher } from './offer-publisher';
+import { arenaFor, OtaArtifact } from './ota-artifact';
 import { OtaArtifactCache } from './ota-artifact-cache.service';
 import { FINAL_SESSION_STATES, OtaSession, OtaSessionState } from './ota-session.entity';
 import { ServedChunks } from './served-chunks';
+import { SessionWriter } from './session-writer';
 
 /** Failures another attempt may cure; the rest (signature, profile, self-test) would repeat. */
 const RETRYABLE: ReadonlySet<OtaFailureReason> = new Set([
@@ -35,43 +37,35 @@ const RETRYABLE: ReadonlySet<OtaFailureReason> = new Set([
   'BUSY',
 ]);
 const TICK_MS = 500;
-/** Server-only topic (devices may not publish outside their subtree): "re-read the database". */
-const SYNC_TOPIC = `${TOPIC_ROOT}/servers/ota-sync`;
 /** How often the database is re-read for deployments created or cancelled elsewhere. */
 const SYNC_EVERY_TICKS = 4;
+/** Server-only topic (devices may not publish outside their subtree): "re-read the database". */
+const SYNC_TOPIC = `${TOPIC_ROOT}/servers/ota-sync`;
 const OPEN_STATES: OtaSessionState[] = ['pending', 'offered', 'downloading', 'verifying'];
 /** The device-to-server channels the engine follows (telemetry has its own consumer). */
 const OTA_CHANNELS = ['status', 'ota/request', 'ota/progress', 'ota/result'];
 /** Session numbers stay below 2^31 so every SQL integer column holds them. */
 const MAX_SESSION = 2 ** 31 - 1;
 
-/** A session with an offer out: what answering its chunk requests needs, in memory. */
-interface LiveSession {
-  row: OtaSession;
-  deployment: Deployment;
-  artifact: OtaArtifact;
-  served: ServedChunks;
-  lastActivity: number;
-  dirty: boolean;
-}
-
 /**
  * The OTA side of the MQTT gateway: offers artifacts to devices within each deployment's
  * concurrency limit, serves chunk requests from memory, follows progress and results,
  * retries timeouts and transient failures, and after a restart continues where the
- * database says it was. It is the only writer of session state.
+ * database says it was. It is the only writer of session progress; deployments are created
+ * and cancelled in the database (by any replica) and picked up by `sync()`.
  */
 @Injectable()
 export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('OTA');
-  /** Unfinished sessions by row id. */
+  /** Unfinished sessions by row id, and their ids per deployment. */
   private readonly open = new Map<string, OtaSession>();
+  private readonly openByDeployment = new Map<string, Set<string>>();
   /** Sessions with an offer out, by device id (one per device). */
   private readonly live = new Map<string, LiveSession>();
   private readonly active = new Map<string, Deployment>();
-  private readonly online = new Set<string>();
-  /** Stale sessions a device was already told to cancel ("deviceId:session"). */
-  private readonly told = new Set<string>();
+  private readonly presence: DevicePresence;
+  private readonly publisher: OfferPublisher;
+  private readonly writer: SessionWriter;
   /** Messages dropped, by reason; a device flooding garbage shows up here. */
   readonly dropped = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
@@ -88,7 +82,11 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
     private readonly gateway: MqttGatewayService,
     private readonly cache: OtaArtifactCache,
     private readonly devices: DevicesService,
-  ) {}
+  ) {
+    this.presence = new DevicePresence(devices, (work) => this.background(work));
+    this.publisher = new OfferPublisher(gateway);
+    this.writer = new SessionWriter(sessions);
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.otaEngine) {
@@ -110,20 +108,27 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.syncing;
-    await this.flushProgress();
+    this.flushProgress();
+    await this.writer.drain();
   }
 
   /**
-   * Brings memory in line with the database, where deployments are created and cancelled
-   * (by this replica or another): follows new deployments (re-offering, with their session
-   * numbers, sessions that were in flight before a restart) and stops sessions cancelled there.
+   * Brings memory in line with the database: follows new deployments (re-offering, with
+   * their session numbers, sessions that were in flight before a restart) and stops
+   * sessions cancelled there. Without an engine here, nudges the replica that has one.
    */
   sync(): Promise<void> {
-    // Another replica's engine hears of the change at once instead of at its next poll.
     if (!this.config.otaEngine) return this.gateway.publish(SYNC_TOPIC, '', { qos: 1 });
     if (this.stopped) return Promise.resolve();
     this.syncing = this.syncing.then(() => this.reconcile()).catch((error: unknown) => this.logError(error));
     return this.syncing;
+  }
+
+  /** Download progress (0-100) of a session, from memory while it is live. */
+  percentOf(row: OtaSession): number {
+    if (row.state === 'activated' || row.state === 'verifying') return 100;
+    const live = this.live.get(row.deviceId);
+    return live?.row.id === row.id ? Math.floor((live.served.bytes / live.artifact.bytes.length) * 100) : 0;
   }
 
   private async reconcile(): Promise<void> {
@@ -132,22 +137,16 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
     for (const deployment of fresh) this.active.set(deployment.id, deployment);
     const current = new Set(deployments.map((d) => d.id));
     for (const id of [...this.active.keys()]) if (!current.has(id)) this.active.delete(id);
-    let resumed = 0;
     if (fresh.length > 0) {
       const rows = await this.sessions.findBy({
         deploymentId: In(fresh.map((d) => d.id)),
         state: In(OPEN_STATES),
       });
-      for (const row of rows) {
-        this.open.set(row.id, row);
-        if (row.state === 'pending') continue;
-        const live = await this.goLive(row, this.active.get(row.deploymentId) as Deployment);
-        if (live) {
-          await this.publishOffer(live);
-          resumed++;
-        }
-      }
-      if (resumed > 0) this.logger.log(`resumed ${resumed} session(s) that were in flight`);
+      for (const row of rows) this.addOpen(row);
+      const inFlight = rows.filter((row) => row.state !== 'pending');
+      // Same session numbers as before the restart: devices resume with the chunks they have.
+      await this.goLive(inFlight);
+      if (inFlight.length > 0) this.logger.log(`resumed ${inFlight.length} session(s) that were in flight`);
     }
     await this.dropCancelled();
     for (const id of current) await this.settleIfDone(id);
@@ -164,51 +163,25 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
       });
       for (const { id } of cancelled) {
         const row = this.open.get(id) as OtaSession;
-        this.open.delete(id);
+        this.removeOpen(row);
         row.state = 'cancelled';
         const live = this.live.get(row.deviceId);
         if (live?.row.id !== id) continue;
         this.live.delete(row.deviceId);
-        this.told.add(`${row.deviceId}:${row.session}`);
-        await this.withdrawOffer(row.deviceId);
-        await this.gateway.publish(
-          channelTopic(row.deviceId, 'cmd'),
-          encodeDeviceCommand({ v: 1, id: randomUUID(), type: 'cancel-ota', session: row.session }),
-        );
+        await this.publisher.withdraw(row.deviceId);
+        await this.publisher.cancel(row.deviceId, row.session);
       }
     }
-  }
-
-  /** Whether the device's status says it is connected. */
-  isOnline(deviceId: string): boolean {
-    return this.online.has(deviceId);
-  }
-
-  /** Download progress (0-100) of a device's live session, from memory. */
-  percentOf(row: OtaSession): number {
-    const live = this.live.get(row.deviceId);
-    const bytes = live?.row.id === row.id ? live.served.bytes : row.bytesServed;
-    const size = live?.row.id === row.id ? live.artifact.bytes.length : undefined;
-    if (row.state === 'activated' || row.state === 'verifying') return 100;
-    return size ? Math.floor((bytes / size) * 100) : 0;
   }
 
   private onMessage(topic: string, payload: Buffer): void {
     const parsed = parseDeviceTopic(topic);
     if (!parsed) return this.drop('INVALID_TOPIC');
     try {
-      switch (parsed.channel) {
-        case 'status':
-          return this.onStatus(parsed.deviceId, payload);
-        case 'ota/request':
-          return this.onRequest(parsed.deviceId, payload);
-        case 'ota/progress':
-          return this.onProgress(parsed.deviceId, payload);
-        case 'ota/result':
-          return this.onResult(parsed.deviceId, payload);
-        default:
-          return;
-      }
+      if (parsed.channel === 'status') this.onStatus(parsed.deviceId, payload);
+      else if (parsed.channel === 'ota/request') this.onRequest(parsed.deviceId, payload);
+      else if (parsed.channel === 'ota/progress') this.onProgress(parsed.deviceId, payload);
+      else if (parsed.channel === 'ota/result') this.onResult(parsed.deviceId, payload);
     } catch (error) {
       if (error instanceof ProtocolError) return this.drop(error.code);
       throw error;
@@ -218,34 +191,27 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
   private onStatus(deviceId: string, payload: Buffer): void {
     if (payload.length === 0) return; // a cleared retained status
     const status = parseStatus(payload);
-    const wasOnline = this.online.has(deviceId);
-    if (status.state === 'offline') {
-      this.online.delete(deviceId);
-      if (wasOnline) this.background(this.devices.markPresence(deviceId, 'offline'));
-      return;
-    }
-    this.online.add(deviceId);
-    this.background(this.devices.markPresence(deviceId, 'online'));
-    if (status.activeArtifactId)
-      this.background(
-        this.devices.recordActiveModel(deviceId, status.activeArtifactId, status.activeModelVersion ?? null),
-      );
+    const cameOnline = this.presence.update(deviceId, status);
     const live = this.live.get(deviceId);
-    if (live && status.activeArtifactId === live.artifact.id) {
+    if (live && status.state === 'online' && status.activeArtifactId === live.artifact.id) {
       // The result was lost (e.g. published while we restarted); the status tells the outcome.
       this.background(this.conclude(live, 'activated', null, 'reconciled from the device status'));
-    } else if (live && !wasOnline) {
+    } else if (live && cameOnline) {
       live.lastActivity = Date.now();
-      this.background(this.publishOffer(live));
+      this.background(this.publisher.offer(live));
     }
-    this.kick();
+    if (cameOnline) this.kick();
   }
 
   private onRequest(deviceId: string, payload: Buffer): void {
     const request = parseOtaChunkRequest(payload);
     const live = this.live.get(deviceId);
-    if (!live || request.session !== live.row.session)
-      return this.stopStaleDownload(deviceId, request.session);
+    if (!live || request.session !== live.row.session) {
+      // A device that missed a withdrawal (cancelled while it was offline) is told to stop.
+      this.drop('STALE_SESSION');
+      if (!this.stopped) this.background(this.publisher.cancel(deviceId, request.session));
+      return;
+    }
     const frame = serveChunk(live.artifact.bytes, live.row.session, live.deployment.chunkSize, request);
     this.gateway.publishNow(channelTopic(deviceId, 'ota/chunk'), frame, { qos: 0 });
     live.lastActivity = Date.now();
@@ -271,12 +237,10 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
     // QoS 1 may deliver a result twice; the second finds no live session and is dropped.
     if (!live || result.session !== live.row.session) return this.drop('STALE_SESSION');
     if (result.outcome === 'activated') {
-      this.background(
-        this.devices.recordActiveModel(
-          deviceId,
-          live.artifact.id,
-          result.activeModelVersion ?? live.artifact.modelVersion,
-        ),
+      this.presence.recordActive(
+        deviceId,
+        live.artifact.id,
+        result.activeModelVersion ?? live.artifact.modelVersion,
       );
       this.background(this.conclude(live, 'activated', null, null));
       return;
@@ -287,11 +251,10 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
       reason !== null &&
       RETRYABLE.has(reason) &&
       live.row.attempts < live.deployment.maxAttempts;
-    const state: OtaSessionState = retry ? 'pending' : result.outcome;
-    this.background(this.conclude(live, state, reason, result.detail ?? null));
+    this.background(this.conclude(live, retry ? 'pending' : result.outcome, reason, result.detail ?? null));
   }
 
-  /** Ends a live session's attempt: final state, or back to pending for another offer. */
+  /** Ends a live session's attempt: a final state, or back to pending for another offer. */
   private async conclude(
     live: LiveSession,
     state: OtaSessionState,
@@ -301,16 +264,17 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
     if (this.live.get(live.row.deviceId) !== live) return;
     this.live.delete(live.row.deviceId);
     live.row.bytesServed = live.served.bytes;
-    await this.withdrawOffer(live.row.deviceId);
+    const withdrawn = this.publisher.withdraw(live.row.deviceId);
     if (state === 'pending') {
-      await this.save(live.row, { state, reason, detail, bytesServed: live.row.bytesServed });
       this.logger.warn(
         `device ${live.row.deviceId}: attempt ${live.row.attempts} failed (${reason}); retrying`,
       );
+      await this.save(live.row, { state, reason, detail, bytesServed: live.row.bytesServed });
     } else {
       await this.finish(live.row, state, reason, detail);
       await this.settleIfDone(live.row.deploymentId);
     }
+    await withdrawn;
     this.kick();
   }
 
@@ -320,22 +284,21 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
     reason: string | null,
     detail: string | null,
   ): Promise<void> {
-    this.open.delete(row.id);
-    const now = new Date().toISOString();
+    this.removeOpen(row);
     await this.save(row, {
       state,
       reason,
       detail: detail?.slice(0, 300) ?? null,
-      finishedAt: now,
+      finishedAt: new Date().toISOString(),
       bytesServed: row.bytesServed,
     });
   }
 
   /** Marks a deployment completed or failed once none of its sessions is open. */
   private async settleIfDone(deploymentId: string): Promise<void> {
-    const deployment = this.active.get(deploymentId);
-    if (!deployment || [...this.open.values()].some((row) => row.deploymentId === deploymentId)) return;
+    if (!this.active.has(deploymentId) || (this.openByDeployment.get(deploymentId)?.size ?? 0) > 0) return;
     this.active.delete(deploymentId);
+    await this.writer.drain();
     const notActivated = await this.sessions.count({
       where: { deploymentId, state: In(FINAL_SESSION_STATES.filter((s) => s !== 'activated')) },
     });
@@ -351,13 +314,16 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
     if (this.stopped) return;
     const now = Date.now();
     for (const live of this.live.values()) {
-      if (!this.online.has(live.row.deviceId) || now - live.lastActivity < this.config.otaSessionTimeoutMs)
+      if (
+        !this.presence.isOnline(live.row.deviceId) ||
+        now - live.lastActivity < this.config.otaSessionTimeoutMs
+      )
         continue;
       const retry = live.row.attempts < live.deployment.maxAttempts;
       const detail = `no request or result for ${Math.round((now - live.lastActivity) / 1000)} s`;
       await this.conclude(live, retry ? 'pending' : 'failed', 'TIMEOUT', detail);
     }
-    await this.flushProgress();
+    this.flushProgress();
     if (++this.ticks % SYNC_EVERY_TICKS === 0) await this.sync();
     await this.pump();
   }
@@ -378,148 +344,108 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
     this.pumping = true;
     try {
       for (const deployment of this.active.values()) {
-        let inFlight = 0;
+        let free = deployment.maxConcurrent;
         for (const live of this.live.values())
-          if (live.deployment.id === deployment.id && this.online.has(live.row.deviceId)) inFlight++;
+          if (live.deployment.id === deployment.id && this.presence.isOnline(live.row.deviceId)) free--;
         const picked: OtaSession[] = [];
-        for (const row of this.open.values()) {
-          if (picked.length >= deployment.maxConcurrent - inFlight) break;
-          if (
-            row.deploymentId === deployment.id &&
-            row.state === 'pending' &&
-            this.online.has(row.deviceId) &&
-            !this.live.has(row.deviceId)
-          )
+        for (const id of this.openByDeployment.get(deployment.id) ?? []) {
+          if (picked.length >= free) break;
+          const row = this.open.get(id) as OtaSession;
+          if (row.state === 'pending' && this.presence.isOnline(row.deviceId) && !this.live.has(row.deviceId))
             picked.push(row);
         }
-        if (picked.length > 0) await this.offer(deployment, picked);
+        if (picked.length > 0) await this.offer(picked);
       }
     } catch (error) {
-      this.logger.error(`pump: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      this.logError(error);
     } finally {
       this.pumping = false;
     }
   }
 
-  /** New offers (fresh session numbers) for pending sessions, persisted before they go out. */
-  private async offer(deployment: Deployment, rows: OtaSession[]): Promise<void> {
+  /** New offers (fresh session numbers) for pending sessions, committed before they go out. */
+  private async offer(rows: OtaSession[]): Promise<void> {
     const updatedAt = new Date().toISOString();
-    for (const row of rows) {
-      row.session = randomInt(1, MAX_SESSION);
-      row.attempts += 1;
-      row.state = 'offered';
-      row.bytesServed = 0;
-      row.updatedAt = updatedAt;
-    }
-    await this.sessions.manager.transaction(async (em) => {
-      for (const row of rows)
-        await em.update(
-          OtaSession,
-          { id: row.id },
-          { session: row.session, attempts: row.attempts, state: row.state, bytesServed: 0, updatedAt },
-        );
-    });
-    for (const row of rows) {
-      const live = await this.goLive(row, deployment);
-      if (live) await this.publishOffer(live);
-    }
-  }
-
-  private async goLive(row: OtaSession, deployment: Deployment): Promise<LiveSession | undefined> {
-    let artifact: OtaArtifact;
-    try {
-      artifact = await this.cache.get(deployment.artifactId);
-    } catch (error) {
-      await this.finish(
-        row,
-        'failed',
-        'ARTIFACT_UNAVAILABLE',
-        error instanceof Error ? error.message : String(error),
-      );
-      return undefined;
-    }
-    const live: LiveSession = {
-      row,
-      deployment,
-      artifact,
-      served: new ServedChunks(artifact.bytes.length, deployment.chunkSize),
-      lastActivity: Date.now(),
-      dirty: false,
-    };
-    this.live.set(row.deviceId, live);
-    return live;
-  }
-
-  private async publishOffer(live: LiveSession): Promise<void> {
-    const { artifact, deployment, row } = live;
-    const profile = await this.devices.profileOf(row.deviceId);
-    await this.gateway.publish(
-      channelTopic(row.deviceId, 'ota/offer'),
-      encodeOtaOffer({
-        v: 1,
-        deploymentId: deployment.id,
-        session: row.session,
-        artifactId: artifact.id,
-        modelVersion: artifact.modelVersion,
-        size: artifact.bytes.length,
-        sha256: artifact.sha256,
-        signature: artifact.signature,
-        signatureAlg: artifact.signatureAlg,
-        chunkSize: deployment.chunkSize,
-        arenaBytes: profile?.runtime === 'tflite' ? artifact.arenaBytes64 : artifact.arenaBytes32,
-        ops: artifact.ops,
+    await Promise.all(
+      rows.map((row) => {
+        row.session = randomInt(1, MAX_SESSION);
+        row.attempts += 1;
+        row.state = 'offered';
+        row.bytesServed = 0;
+        row.updatedAt = updatedAt;
+        const { session, attempts, state } = row;
+        return this.writer.write(row.id, { session, attempts, state, bytesServed: 0, updatedAt });
       }),
-      { qos: 1, retain: true },
     );
+    await this.goLive(rows);
   }
 
-  /** A zero-length retained publish clears the offer, so a reconnecting device is not offered it again. */
-  private async withdrawOffer(deviceId: string): Promise<void> {
-    await this.gateway.publish(channelTopic(deviceId, 'ota/offer'), Buffer.alloc(0), {
-      qos: 1,
-      retain: true,
-    });
-  }
-
-  /** Writes progress and state changes of live sessions (one transaction per tick). */
-  private async flushProgress(): Promise<void> {
-    const dirty = [...this.live.values()].filter((l) => l.dirty || l.row.bytesServed !== l.served.bytes);
-    if (dirty.length === 0) return;
-    const updatedAt = new Date().toISOString();
-    await this.sessions.manager.transaction(async (em) => {
-      for (const live of dirty) {
-        live.dirty = false;
-        live.row.bytesServed = live.served.bytes;
-        await em.update(
-          OtaSession,
-          { id: live.row.id },
-          { state: live.row.state, bytesServed: live.row.bytesServed, updatedAt },
+  /** Makes sessions live and publishes their offers, all at once (one query for the profiles). */
+  private async goLive(rows: OtaSession[]): Promise<void> {
+    if (rows.length === 0) return;
+    const runtimes = await this.devices.runtimesOf(rows.map((r) => r.deviceId));
+    const offers: Promise<void>[] = [];
+    for (const row of rows) {
+      const deployment = this.active.get(row.deploymentId) as Deployment;
+      let artifact: OtaArtifact;
+      try {
+        artifact = await this.cache.get(deployment.artifactId);
+      } catch (error) {
+        await this.finish(
+          row,
+          'failed',
+          'ARTIFACT_UNAVAILABLE',
+          error instanceof Error ? error.message : String(error),
         );
+        continue;
       }
-    });
+      const live: LiveSession = {
+        row,
+        deployment,
+        artifact,
+        arenaBytes: arenaFor(artifact, runtimes.get(row.deviceId) ?? 'tflite-micro'),
+        served: new ServedChunks(artifact.bytes.length, deployment.chunkSize),
+        lastActivity: Date.now(),
+        dirty: false,
+      };
+      this.live.set(row.deviceId, live);
+      offers.push(this.publisher.offer(live));
+    }
+    await Promise.all(offers);
   }
 
-  private async save(row: OtaSession, changes: Partial<OtaSession>): Promise<void> {
+  /** Queues progress and state changes of live sessions (committed together). */
+  private flushProgress(): void {
+    const updatedAt = new Date().toISOString();
+    for (const live of this.live.values()) {
+      if (!live.dirty && live.row.bytesServed === live.served.bytes) continue;
+      live.dirty = false;
+      live.row.bytesServed = live.served.bytes;
+      this.background(
+        this.writer.write(live.row.id, {
+          state: live.row.state,
+          bytesServed: live.row.bytesServed,
+          updatedAt,
+        }),
+      );
+    }
+  }
+
+  private save(row: OtaSession, changes: Partial<OtaSession>): Promise<void> {
     Object.assign(row, changes, { updatedAt: new Date().toISOString() });
-    await this.sessions.update({ id: row.id }, { ...changes, updatedAt: row.updatedAt });
+    return this.writer.write(row.id, { ...changes, updatedAt: row.updatedAt });
   }
 
-  /**
-   * A device asking for chunks of a session that ended (cancelled or superseded while it was
-   * offline, so it never saw the withdrawal) is told to stop, once per session.
-   */
-  private stopStaleDownload(deviceId: string, session: number): void {
-    this.drop('STALE_SESSION');
-    const key = `${deviceId}:${session}`;
-    if (this.stopped || this.told.has(key)) return;
-    if (this.told.size > 10_000) this.told.clear();
-    this.told.add(key);
-    this.background(
-      this.gateway.publish(
-        channelTopic(deviceId, 'cmd'),
-        encodeDeviceCommand({ v: 1, id: randomUUID(), type: 'cancel-ota', session }),
-      ),
-    );
+  private addOpen(row: OtaSession): void {
+    this.open.set(row.id, row);
+    const ids = this.openByDeployment.get(row.deploymentId) ?? new Set<string>();
+    ids.add(row.id);
+    this.openByDeployment.set(row.deploymentId, ids);
+  }
+
+  private removeOpen(row: OtaSession): void {
+    this.open.delete(row.id);
+    this.openByDeployment.get(row.deploymentId)?.delete(row.id);
   }
 
   private drop(reason: string): void {

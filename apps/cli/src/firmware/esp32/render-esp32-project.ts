@@ -4,15 +4,10 @@ import { emitCArray, emitOpResolver, readModel } from '@fleetprune/tflite';
 import type { FirmwareRenderInput } from '../firmware-render-input';
 import { renderEsp32ConfigHeader } from './esp32-config-header';
 import { findTemplateDir } from '../find-template-dir';
-import { FirmwareRenderError } from '../firmware-render-error';
+import { checkOutDir } from '../check-out-dir';
+import type { RenderedFile } from '../rendered-file';
 
-/** One file the renderer wrote, relative to the output directory. */
-export interface RenderedFile {
-  path: string;
-  bytes: number;
-  /** true for files generated from the input, false for template copies. */
-  generated: boolean;
-}
+export type { RenderedFile } from '../rendered-file';
 
 /** Options of `renderEsp32Project`, merged over `DEFAULT_ESP32_RENDER_OPTIONS`. */
 export interface Esp32RenderOptions {
@@ -41,20 +36,6 @@ async function listFiles(root: string, dir = root): Promise<string[]> {
     else if (entry.isFile()) out.push(relative(root, full).split(sep).join('/'));
   }
   return out;
-}
-
-async function checkOutDir(outDir: string, force: boolean): Promise<void> {
-  let entries: string[] = [];
-  try {
-    entries = await readdir(outDir);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-  if (entries.length > 0 && !force)
-    throw new FirmwareRenderError(
-      'OUT_DIR_NOT_EMPTY',
-      `${outDir} is not empty; choose an empty directory or pass force to overwrite`,
-    );
 }
 
 /** The generated sources: model C array, op resolver with arena size, and fp_config.h. */

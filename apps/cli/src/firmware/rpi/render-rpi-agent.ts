@@ -3,7 +3,8 @@ import { cp, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FirmwareRenderInput } from '../firmware-render-input';
 import { findTemplateDir } from '../find-template-dir';
-import { FirmwareRenderError } from '../firmware-render-error';
+import { checkOutDir } from '../check-out-dir';
+import type { RenderedFile } from '../rendered-file';
 import {
   DEFAULT_RPI_PROFILE_LIMITS,
   RpiProfileLimits,
@@ -33,25 +34,7 @@ export const DEFAULT_RPI_RENDER_OPTIONS: Readonly<RpiRenderOptions> = Object.fre
 });
 
 /** One file written, relative to outDir; `generated` is false for template copies. */
-export interface RpiRenderedFile {
-  path: string;
-  bytes: number;
-  generated: boolean;
-}
-
-async function checkOutDir(outDir: string, force: boolean): Promise<void> {
-  let entries: string[] = [];
-  try {
-    entries = await readdir(outDir);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-  if (entries.length > 0 && !force)
-    throw new FirmwareRenderError(
-      'OUT_DIR_NOT_EMPTY',
-      `${outDir} is not empty; choose an empty directory or pass force to overwrite`,
-    );
-}
+export type RpiRenderedFile = RenderedFile;
 
 /**
  * Renders a ready-to-copy Raspberry Pi agent: the Python package, config.json, the signing

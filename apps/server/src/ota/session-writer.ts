@@ -1,0 +1,45 @@
+import type { Repository } from 'typeorm';
+import { OtaSession } from './ota-session.entity';
+
+/**
+ * Batches OTA session updates: every change queued in the same turn of the event loop is
+ * committed in one transaction (a thousand devices finishing together cost one commit, not
+ * a thousand). Each write resolves once its change is committed, so a caller that must
+ * persist before acting (an offer's session number) awaits it.
+ */
+export class SessionWriter {
+  private readonly queue = new Map<string, Partial<OtaSession>>();
+  private pending: Promise<void> | undefined;
+  private tail: Promise<void> = Promise.resolve();
+
+  constructor(private readonly sessions: Repository<OtaSession>) {}
+
+  /** Queues `changes` to the row `id` (merged with changes already queued for it). */
+  write(id: string, changes: Partial<OtaSession>): Promise<void> {
+    this.queue.set(id, { ...this.queue.get(id), ...changes });
+    if (!this.pending) {
+      // Transactions run one after another: SQLite has a single connection.
+      this.pending = this.tail
+        .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
+        .then(() => this.commit());
+      this.tail = this.pending.catch(() => undefined);
+    }
+    return this.pending;
+  }
+
+  /** Resolves once everything queued so far is committed. */
+  async drain(): Promise<void> {
+    await this.pending;
+    await this.tail;
+  }
+
+  private async commit(): Promise<void> {
+    this.pending = undefined;
+    const batch = [...this.queue];
+    this.queue.clear();
+    if (batch.length === 0) return;
+    await this.sessions.manager.transaction(async (em) => {
+      for (const [id, changes] of batch) await em.update(OtaSession, { id }, changes);
+    });
+  }
+}
