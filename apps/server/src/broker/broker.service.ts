@@ -4,7 +4,7 @@ import { Subscription } from 'rxjs';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DevicesService } from '../devices/devices.service';
 import { DeviceAccessPolicy } from './device-access-policy';
-import { EmbeddedBroker } from './embedded-broker';
+import { EmbeddedBroker, LocalBrokerLink } from './embedded-broker';
 
 /** Where the server's own MQTT clients connect, with which credentials. */
 export interface BrokerEndpoint {
@@ -66,6 +66,11 @@ export class BrokerService implements OnModuleInit, OnApplicationShutdown {
       embedded: true,
     };
     this.logger.log(`embedded MQTT broker (aedes) listening on mqtt://${this.config.mqttHost}:${port}`);
+  }
+
+  /** In-process link to the embedded broker, or undefined with an external broker. */
+  get local(): LocalBrokerLink | undefined {
+    return this.broker?.local;
   }
 
   /** Bound port of the embedded broker, or undefined with an external broker. */

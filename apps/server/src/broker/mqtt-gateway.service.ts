@@ -9,7 +9,16 @@ import { BrokerService } from './broker.service';
 /** Receives every message on the filters it was registered with. */
 export type MessageHandler = (topic: string, payload: Buffer) => void;
 
-/** The server's own MQTT client: what the rest of the server publishes and subscribes through. */
+/** Publish options the server uses. */
+export interface GatewayPublishOptions {
+  qos: 0 | 1;
+  retain?: boolean;
+}
+
+/**
+ * What the rest of the server publishes and subscribes through: the embedded broker's
+ * in-process link when the broker runs here, else an mqtt.js client of the external broker.
+ */
 @Injectable()
 export class MqttGatewayService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('MQTT');
@@ -17,7 +26,7 @@ export class MqttGatewayService implements OnApplicationBootstrap, OnApplication
   private readonly handlers: MessageHandler[] = [];
   private readonly subscriptions: Subscription[] = [];
   private markReady!: () => void;
-  /** Resolves once the first connection is up (other services' bootstrap may run first). */
+  /** Resolves once the server can reach devices (other services' bootstrap may run first). */
   readonly ready = new Promise<void>((resolve) => (this.markReady = resolve));
 
   constructor(
@@ -26,6 +35,7 @@ export class MqttGatewayService implements OnApplicationBootstrap, OnApplication
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    if (this.broker.local) return this.markReady();
     const { url, username, password } = this.broker.endpoint;
     const client = connect(url, {
       username,
@@ -37,14 +47,7 @@ export class MqttGatewayService implements OnApplicationBootstrap, OnApplication
     });
     client.on('error', (error) => this.logger.warn(`gateway client: ${error.message}`));
     client.on('message', (topic, payload) => {
-      for (const handler of this.handlers) {
-        try {
-          handler(topic, payload);
-        } catch (error) {
-          // A handler bug must not take the MQTT client (and every device) down with it.
-          this.logger.error(`handler for ${topic}: ${error instanceof Error ? error.stack : String(error)}`);
-        }
-      }
+      for (const handler of this.handlers) this.deliver(handler, topic, payload);
     });
     client.on('connect', (connack) => {
       // A broker that lost our session (restart, clean start) needs the subscriptions again.
@@ -66,11 +69,17 @@ export class MqttGatewayService implements OnApplicationBootstrap, OnApplication
   }
 
   get connected(): boolean {
-    return this.client?.connected ?? false;
+    return this.broker.local ? this.broker.embeddedListening : (this.client?.connected ?? false);
   }
 
   /** Subscribes to `subscriptions` and passes every message on them to `handler`. */
   async subscribe(subscriptions: Subscription[], handler: MessageHandler): Promise<void> {
+    const local = this.broker.local;
+    if (local) {
+      for (const s of subscriptions)
+        await local.subscribe(s.filter, (topic, payload) => this.deliver(handler, topic, payload));
+      return;
+    }
     if (!this.client) throw new Error('MQTT gateway is not started');
     this.handlers.push(handler);
     this.subscriptions.push(...subscriptions);
@@ -81,15 +90,28 @@ export class MqttGatewayService implements OnApplicationBootstrap, OnApplication
   async publish(
     topic: string,
     payload: string | Buffer,
-    options: IClientPublishOptions = { qos: 1 },
+    options: GatewayPublishOptions = { qos: 1 },
   ): Promise<void> {
+    const local = this.broker.local;
+    if (local) return local.publish(topic, Buffer.from(payload), options);
     if (!this.client) throw new Error('MQTT gateway is not started');
-    await this.client.publishAsync(topic, payload, options);
+    await this.client.publishAsync(topic, payload, options as IClientPublishOptions);
   }
 
-  /** Fire-and-forget publish for the hot path (QoS 0 chunks): no promise per message. */
-  publishNow(topic: string, payload: Buffer, options: IClientPublishOptions): void {
-    this.client?.publish(topic, payload, options);
+  /** Fire-and-forget publish for the hot path (QoS 0 chunks): no promise to wait on. */
+  publishNow(topic: string, payload: Buffer, options: GatewayPublishOptions): void {
+    const local = this.broker.local;
+    if (local) void local.publish(topic, payload, options).catch(() => undefined);
+    else this.client?.publish(topic, payload, options as IClientPublishOptions);
+  }
+
+  private deliver(handler: MessageHandler, topic: string, payload: Buffer): void {
+    try {
+      handler(topic, payload);
+    } catch (error) {
+      // A handler bug must not take the MQTT link (and every device) down with it.
+      this.logger.error(`handler for ${topic}: ${error instanceof Error ? error.stack : String(error)}`);
+    }
   }
 
   private async resubscribe(): Promise<void> {
