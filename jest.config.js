@@ -14,7 +14,7 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{apps,libs,devices}/**/*.spec.ts'],
+      testMatch: ['<rootDir>/{apps,libs,devices,bench,tools}/**/*.spec.ts'],
     },
     {
       ...common,

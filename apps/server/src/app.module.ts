@@ -2,11 +2,13 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ConfigModule } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { ArtifactsModule } from './artifacts/artifacts.module';
 import { OPERATOR_TOKEN, OperatorTokenGuard } from './auth/operator-token.guard';
 import { BrokerModule } from './broker/broker.module';
 import { APP_CONFIG, AppConfig } from './config/app-config';
 import { databaseOptions } from './database/database-options';
+import { serializeTransactions } from './database/serialized-transactions';
 import { DevicesModule } from './devices/devices.module';
 import { HttpErrorFilter } from './errors/http-error.filter';
 import { HealthController } from './health/health.controller';
@@ -43,7 +45,11 @@ export class AppModule {
       module: AppModule,
       imports: [
         CoreModule.forRoot(config, operatorToken),
-        TypeOrmModule.forRoot(databaseOptions(config)),
+        TypeOrmModule.forRootAsync({
+          useFactory: () => databaseOptions(config),
+          dataSourceFactory: async (options) =>
+            serializeTransactions(await new DataSource(options!).initialize()),
+        }),
         ProfilesModule,
         DevicesModule,
         ArtifactsModule,

@@ -4,6 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { deviceTopicPrefix } from '@fleetprune/protocol';
 import { Subject } from 'rxjs';
 import { DataSource, Repository } from 'typeorm';
+import { BatchedWriter } from '../database/batched-writer';
 import { AppError } from '../errors/app-error';
 import { DeviceProfile } from '../profiles/device-profile.entity';
 import { ProfilesService } from '../profiles/profiles.service';
@@ -23,12 +24,15 @@ import {
 export class DevicesService {
   /** Emits the id of a device whose credentials stopped being valid (retired or rotated). */
   readonly revoked$ = new Subject<string>();
+  private readonly writer: BatchedWriter<Device>;
 
   constructor(
     @InjectRepository(Device) private readonly devices: Repository<Device>,
     private readonly dataSource: DataSource,
     private readonly profiles: ProfilesService,
-  ) {}
+  ) {
+    this.writer = new BatchedWriter(devices);
+  }
 
   async register(
     dto: RegisterDeviceDto,
@@ -152,9 +156,9 @@ export class DevicesService {
       .execute();
   }
 
-  /** Records the model a device reports running. */
-  async recordActiveModel(id: string, artifactId: string, modelVersion: string | null): Promise<void> {
-    await this.devices.update({ id }, { activeArtifactId: artifactId, activeModelVersion: modelVersion });
+  /** Records the model a device reports running (batched with other devices' reports). */
+  recordActiveModel(id: string, artifactId: string, modelVersion: string | null): Promise<void> {
+    return this.writer.write(id, { activeArtifactId: artifactId, activeModelVersion: modelVersion });
   }
 
   /** Non-retired devices a deployment target addresses, with their profile names. */

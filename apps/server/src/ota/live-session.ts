@@ -12,6 +12,8 @@ export interface LiveSession {
   arenaBytes: number;
   served: ServedChunks;
   lastActivity: number;
+  /** When its progress was last queued for the database. */
+  writtenAt: number;
   /** State or progress changed since the last write. */
   dirty: boolean;
 }

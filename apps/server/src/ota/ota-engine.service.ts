@@ -17,6 +17,7 @@ import {
 import { In, Repository } from 'typeorm';
 import { MqttGatewayService } from '../broker/mqtt-gateway.service';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { BatchedWriter } from '../database/batched-writer';
 import { DevicesService } from '../devices/devices.service';
 import { Deployment } from './deployment.entity';
 import { DevicePresence } from './device-presence';
@@ -26,7 +27,6 @@ import { arenaFor, OtaArtifact } from './ota-artifact';
 import { OtaArtifactCache } from './ota-artifact-cache.service';
 import { FINAL_SESSION_STATES, OtaSession, OtaSessionState } from './ota-session.entity';
 import { ServedChunks } from './served-chunks';
-import { SessionWriter } from './session-writer';
 
 /** Failures another attempt may cure; the rest (signature, profile, self-test) would repeat. */
 const RETRYABLE: ReadonlySet<OtaFailureReason> = new Set([
@@ -37,6 +37,7 @@ const RETRYABLE: ReadonlySet<OtaFailureReason> = new Set([
   'BUSY',
 ]);
 const TICK_MS = 500;
+const PROGRESS_WRITE_MS = 5000;
 /** How often the database is re-read for deployments created or cancelled elsewhere. */
 const SYNC_EVERY_TICKS = 4;
 /** Server-only topic (devices may not publish outside their subtree): "re-read the database". */
@@ -65,7 +66,7 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
   private readonly active = new Map<string, Deployment>();
   private readonly presence: DevicePresence;
   private readonly publisher: OfferPublisher;
-  private readonly writer: SessionWriter;
+  private readonly writer: BatchedWriter<OtaSession>;
   /** Messages dropped, by reason; a device flooding garbage shows up here. */
   readonly dropped = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
@@ -85,7 +86,7 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
   ) {
     this.presence = new DevicePresence(devices, (work) => this.background(work));
     this.publisher = new OfferPublisher(gateway);
-    this.writer = new SessionWriter(sessions);
+    this.writer = new BatchedWriter(sessions);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -215,9 +216,12 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
     const frame = serveChunk(live.artifact.bytes, live.row.session, live.deployment.chunkSize, request);
     this.gateway.publishNow(channelTopic(deviceId, 'ota/chunk'), frame, { qos: 0 });
     live.lastActivity = Date.now();
-    if (live.served.mark(request.offset, request.length)) live.dirty = true;
-    if (live.row.state === 'offered') live.row.state = 'downloading';
-    if (live.served.all && live.row.state === 'downloading') live.row.state = 'verifying';
+    live.served.mark(request.offset, request.length);
+    const state = live.served.all ? 'verifying' : 'downloading';
+    if (live.row.state !== state && live.row.state !== 'verifying') {
+      live.row.state = state;
+      live.dirty = true;
+    }
   }
 
   private onProgress(deviceId: string, payload: Buffer): void {
@@ -406,6 +410,7 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
         arenaBytes: arenaFor(artifact, runtimes.get(row.deviceId) ?? 'tflite-micro'),
         served: new ServedChunks(artifact.bytes.length, deployment.chunkSize),
         lastActivity: Date.now(),
+        writtenAt: Date.now(),
         dirty: false,
       };
       this.live.set(row.deviceId, live);
@@ -414,12 +419,20 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
     await Promise.all(offers);
   }
 
-  /** Queues progress and state changes of live sessions (committed together). */
+  /**
+   * Queues state changes of live sessions, and their progress every PROGRESS_WRITE_MS (the API
+   * reads a live session's progress from memory; the database copy only has to survive a
+   * restart, so a thousand downloads do not cost a thousand writes every tick).
+   */
   private flushProgress(): void {
-    const updatedAt = new Date().toISOString();
+    const now = Date.now();
+    const updatedAt = new Date(now).toISOString();
     for (const live of this.live.values()) {
-      if (!live.dirty && live.row.bytesServed === live.served.bytes) continue;
+      const progressDue =
+        live.row.bytesServed !== live.served.bytes && now - live.writtenAt >= PROGRESS_WRITE_MS;
+      if (!live.dirty && !progressDue) continue;
       live.dirty = false;
+      live.writtenAt = now;
       live.row.bytesServed = live.served.bytes;
       this.background(
         this.writer.write(live.row.id, {

@@ -1,0 +1,50 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Column, DataSource, Entity, PrimaryColumn } from 'typeorm';
+import { serializeTransactions } from './serialized-transactions';
+
+@Entity('notes')
+class Note {
+  @PrimaryColumn({ type: 'varchar' })
+  id!: string;
+
+  @Column({ type: 'integer' })
+  n!: number;
+}
+
+/** Two transactions at once: the first inserts, waits, then fails and rolls back; the second inserts. */
+async function race(dataSource: DataSource): Promise<string[]> {
+  const failing = dataSource.manager.transaction(async (em) => {
+    await em.insert(Note, { id: 'doomed', n: 1 });
+    await new Promise((r) => setTimeout(r, 50));
+    throw new Error('roll back');
+  });
+  const fine = dataSource.manager.transaction(async (em) => {
+    await em.insert(Note, { id: 'kept', n: 2 });
+  });
+  await Promise.allSettled([failing, fine]);
+  return (await dataSource.manager.find(Note)).map((note) => note.id).sort();
+}
+
+describe(serializeTransactions.name, () => {
+  const open = () =>
+    new DataSource({
+      type: 'sqlite',
+      database: join(mkdtempSync(join(tmpdir(), 'fleetprune-tx-')), 'db.sqlite'),
+      entities: [Note],
+      synchronize: true,
+    }).initialize();
+
+  it('keeps a concurrent transaction out of one that rolls back', async () => {
+    const serialized = serializeTransactions(await open());
+    expect(await race(serialized)).toEqual(['kept']);
+    await serialized.destroy();
+  });
+
+  it('is needed: without it the concurrent insert is lost with the rollback', async () => {
+    const plain = await open();
+    expect(await race(plain)).not.toEqual(['kept']);
+    await plain.destroy();
+  });
+});
