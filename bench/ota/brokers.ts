@@ -1,7 +1,7 @@
 // Broker processes for the OTA benchmark: a bare aedes (the broker the server embeds) and
 // Debian's Mosquitto, each in its own process so their memory can be read from /proc.
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,6 +50,16 @@ function stopper(child: ChildProcess): () => Promise<void> {
     });
 }
 
+/** waitForPort, ending the child when its port never opens. */
+async function waitForPortOrStop(child: ChildProcess, port: number): Promise<void> {
+  try {
+    await waitForPort(port);
+  } catch (error) {
+    await stopper(child)();
+    throw error;
+  }
+}
+
 /** Mosquitto 2 on loopback without authentication (the benchmark measures transport, not ACLs). */
 export async function startMosquitto(port: number): Promise<BrokerProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'fleetprune-mosquitto-'));
@@ -68,12 +78,15 @@ export async function startMosquitto(port: number): Promise<BrokerProcess> {
     ].join('\n'),
   );
   const child = spawn(MOSQUITTO, ['-c', conf], { stdio: 'ignore' });
-  await waitForPort(port);
+  await waitForPortOrStop(child, port);
   return {
     name: 'mosquitto',
     url: `mqtt://127.0.0.1:${port}`,
     pid: child.pid as number,
-    stop: stopper(child),
+    stop: async () => {
+      await stopper(child)();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 
@@ -82,6 +95,6 @@ export async function startAedes(port: number): Promise<BrokerProcess> {
   const child = spawn(process.execPath, [join(__dirname, 'aedes-process.js'), String(port)], {
     stdio: 'ignore',
   });
-  await waitForPort(port);
+  await waitForPortOrStop(child, port);
   return { name: 'aedes', url: `mqtt://127.0.0.1:${port}`, pid: child.pid as number, stop: stopper(child) };
 }

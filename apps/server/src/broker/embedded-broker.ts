@@ -117,7 +117,9 @@ export class EmbeddedBroker {
               packet.topic,
               Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload),
             );
-            done();
+            // aedes's emitter releases its next queued message inside done(): calling it
+            // synchronously recursed once per queued message (stack overflow at 4,000 devices).
+            queueMicrotask(done);
           },
           () => resolve(),
         ),

@@ -1,4 +1,4 @@
-import type { EntityTarget, ObjectLiteral, Repository } from 'typeorm';
+import type { ObjectLiteral, Repository } from 'typeorm';
 
 /**
  * Batches updates of rows by id: every change queued in the same turn of the event loop is
@@ -37,9 +37,37 @@ export class BatchedWriter<T extends ObjectLiteral> {
     const batch = [...this.queue];
     this.queue.clear();
     if (batch.length === 0) return;
-    const target: EntityTarget<T> = this.rows.target;
     await this.rows.manager.transaction(async (em) => {
-      for (const [id, changes] of batch) await em.update(target, { id }, changes);
+      for (const [id, changes] of batch) {
+        const { sql, params } = this.updateStatement(id, changes);
+        await em.query(sql, params);
+      }
     });
+  }
+
+  /**
+   * A plain parameterised UPDATE: TypeORM's update() builds a query builder per call, which
+   * costs more than SQLite's work for these one-row updates. Columns come from the entity
+   * metadata, so only mapped properties can be written.
+   */
+  private updateStatement(id: string, changes: Partial<T>): { sql: string; params: unknown[] } {
+    const metadata = this.rows.metadata;
+    const postgres = this.rows.manager.connection.options.type === 'postgres';
+    const escape = (name: string) => `"${name}"`;
+    const params: unknown[] = [];
+    const placeholder = () => (postgres ? `$${params.length}` : '?');
+    const sets: string[] = [];
+    for (const [property, value] of Object.entries(changes)) {
+      const column = metadata.findColumnWithPropertyName(property);
+      if (!column) throw new Error(`${metadata.name} has no column for property ${property}`);
+      params.push(value);
+      sets.push(`${escape(column.databaseName)} = ${placeholder()}`);
+    }
+    params.push(id);
+    const idColumn = metadata.primaryColumns[0].databaseName;
+    return {
+      sql: `UPDATE ${escape(metadata.tableName)} SET ${sets.join(', ')} WHERE ${escape(idColumn)} = ${placeholder()}`,
+      params,
+    };
   }
 }

@@ -133,9 +133,10 @@ export class DeploymentsService {
     const deployment = await this.deployments.findOneBy({ id });
     if (!deployment) throw AppError.notFound('deployment', id);
     const rows = await this.sessions.find({ where: { deploymentId: id }, order: { deviceId: 'ASC' } });
+    const sessions = rows.map((row) => this.sessionView(row));
     const counts = emptyCounts();
-    for (const row of rows) counts[row.state]++;
-    return { ...this.view(deployment, counts), sessions: rows.map((row) => this.sessionView(row)) };
+    for (const session of sessions) counts[session.state]++;
+    return { ...this.view(deployment, counts), sessions };
   }
 
   /** Stops every unfinished session: offers withdrawn, downloading devices told to stop. */
@@ -195,9 +196,8 @@ export class DeploymentsService {
   private sessionView(row: OtaSession): OtaSessionView {
     return {
       deviceId: row.deviceId,
-      state: row.state,
+      ...this.engine.progressOf(row),
       attempts: row.attempts,
-      percent: this.engine.percentOf(row),
       reason: row.reason,
       detail: row.detail,
       updatedAt: row.updatedAt,

@@ -14,6 +14,4 @@ export interface LiveSession {
   lastActivity: number;
   /** When its progress was last queued for the database. */
   writtenAt: number;
-  /** State or progress changed since the last write. */
-  dirty: boolean;
 }

@@ -125,11 +125,13 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
     return this.syncing;
   }
 
-  /** Download progress (0-100) of a session, from memory while it is live. */
-  percentOf(row: OtaSession): number {
-    if (row.state === 'activated' || row.state === 'verifying') return 100;
+  /** A session's current state and download progress (0-100): from memory while it is live. */
+  progressOf(row: OtaSession): { state: OtaSessionState; percent: number } {
     const live = this.live.get(row.deviceId);
-    return live?.row.id === row.id ? Math.floor((live.served.bytes / live.artifact.bytes.length) * 100) : 0;
+    const mine = live?.row.id === row.id ? live : undefined;
+    const state = mine ? mine.row.state : row.state;
+    if (state === 'activated' || state === 'verifying') return { state, percent: 100 };
+    return { state, percent: mine ? Math.floor((mine.served.bytes / mine.artifact.bytes.length) * 100) : 0 };
   }
 
   private async reconcile(): Promise<void> {
@@ -217,11 +219,8 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
     this.gateway.publishNow(channelTopic(deviceId, 'ota/chunk'), frame, { qos: 0 });
     live.lastActivity = Date.now();
     live.served.mark(request.offset, request.length);
-    const state = live.served.all ? 'verifying' : 'downloading';
-    if (live.row.state !== state && live.row.state !== 'verifying') {
-      live.row.state = state;
-      live.dirty = true;
-    }
+    // Kept in memory (the API shows live state from here) and written with the progress.
+    if (live.row.state !== 'verifying') live.row.state = live.served.all ? 'verifying' : 'downloading';
   }
 
   private onProgress(deviceId: string, payload: Buffer): void {
@@ -229,10 +228,7 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
     const live = this.live.get(deviceId);
     if (!live || progress.session !== live.row.session) return this.drop('STALE_SESSION');
     live.lastActivity = Date.now();
-    if (progress.phase !== 'downloading' && live.row.state !== 'verifying') {
-      live.row.state = 'verifying';
-      live.dirty = true;
-    }
+    if (progress.phase !== 'downloading') live.row.state = 'verifying';
   }
 
   private onResult(deviceId: string, payload: Buffer): void {
@@ -411,7 +407,6 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
         served: new ServedChunks(artifact.bytes.length, deployment.chunkSize),
         lastActivity: Date.now(),
         writtenAt: Date.now(),
-        dirty: false,
       };
       this.live.set(row.deviceId, live);
       offers.push(this.publisher.offer(live));
@@ -420,18 +415,15 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
   }
 
   /**
-   * Queues state changes of live sessions, and their progress every PROGRESS_WRITE_MS (the API
-   * reads a live session's progress from memory; the database copy only has to survive a
-   * restart, so a thousand downloads do not cost a thousand writes every tick).
+   * Queues the progress (and downloading/verifying state) of live sessions every
+   * PROGRESS_WRITE_MS: the API reads live sessions from memory and the database copy only has
+   * to survive a restart, so a thousand downloads do not cost thousands of writes.
    */
   private flushProgress(): void {
     const now = Date.now();
     const updatedAt = new Date(now).toISOString();
     for (const live of this.live.values()) {
-      const progressDue =
-        live.row.bytesServed !== live.served.bytes && now - live.writtenAt >= PROGRESS_WRITE_MS;
-      if (!live.dirty && !progressDue) continue;
-      live.dirty = false;
+      if (live.row.bytesServed === live.served.bytes || now - live.writtenAt < PROGRESS_WRITE_MS) continue;
       live.writtenAt = now;
       live.row.bytesServed = live.served.bytes;
       this.background(
