@@ -366,25 +366,35 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
   /** New offers (fresh session numbers) for pending sessions, committed before they go out. */
   private async offer(rows: OtaSession[]): Promise<void> {
     const updatedAt = new Date().toISOString();
-    await Promise.all(
-      rows.map((row) => {
-        row.session = randomInt(1, MAX_SESSION);
-        row.attempts += 1;
-        row.state = 'offered';
-        row.bytesServed = 0;
-        row.updatedAt = updatedAt;
-        const { session, attempts, state } = row;
-        return this.writer.write(row.id, { session, attempts, state, bytesServed: 0, updatedAt });
-      }),
-    );
-    await this.goLive(rows);
+    const previous = rows.map((row) => ({ ...row }));
+    try {
+      await Promise.all(
+        rows.map((row) => {
+          Object.assign(row, {
+            session: randomInt(1, MAX_SESSION),
+            attempts: row.attempts + 1,
+            state: 'offered',
+          });
+          Object.assign(row, { bytesServed: 0, updatedAt });
+          const { session, attempts, state } = row;
+          return this.writer.write(row.id, { session, attempts, state, bytesServed: 0, updatedAt });
+        }),
+      );
+      await this.goLive(rows);
+    } catch (error) {
+      // Back to pending (in memory; the database copy is re-written by the next offer), so a
+      // failed write or query never strands a session as "offered" with no offer out.
+      rows.forEach((row, i) => {
+        if (!this.live.has(row.deviceId)) Object.assign(row, previous[i]);
+      });
+      throw error;
+    }
   }
 
   /** Makes sessions live and publishes their offers, all at once (one query for the profiles). */
   private async goLive(rows: OtaSession[]): Promise<void> {
     if (rows.length === 0) return;
     const runtimes = await this.devices.runtimesOf(rows.map((r) => r.deviceId));
-    const offers: Promise<void>[] = [];
     for (const row of rows) {
       const deployment = this.active.get(row.deploymentId) as Deployment;
       let artifact: OtaArtifact;
@@ -409,9 +419,10 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
         writtenAt: Date.now(),
       };
       this.live.set(row.deviceId, live);
-      offers.push(this.publisher.offer(live));
+      // Not awaited: a broker slow to confirm thousands of retained publishes must not hold
+      // up the pump (a lost offer is re-sent on the device's next status, or times out).
+      this.background(this.publisher.offer(live));
     }
-    await Promise.all(offers);
   }
 
   /**
