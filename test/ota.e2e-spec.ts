@@ -112,6 +112,24 @@ describe('OTA deployments (server + embedded broker + a bare protocol device)', 
     const provisioning = (await call('GET', '/api/ota/provisioning')).json;
     expect(verifyArtifact(PERSON, uploaded.json.metadata.signature, provisioning.publicKeyPem)).toBe(true);
 
+    // Bad input is refused with a reason and leaves nothing behind.
+    const garbage = new FormData();
+    garbage.append('file', new Blob([new Uint8Array(4096).fill(7)]), 'garbage.tflite');
+    const refused = await call('POST', '/api/artifacts', garbage);
+    expect(refused.status).toBe(400);
+    expect(refused.json.error).toMatch(/CORRUPT_FILE|INVALID_MODEL/);
+    const badVersion = new FormData();
+    badVersion.append('file', new Blob([new Uint8Array(PERSON)]), 'p.tflite');
+    badVersion.append('modelVersion', 'has spaces');
+    expect((await call('POST', '/api/artifacts', badVersion)).status).toBe(400);
+    expect((await call('GET', '/api/artifacts?kind=tflite')).json).toHaveLength(1);
+    const badTarget = await call('POST', '/api/deployments', {
+      artifactId: uploaded.json.id,
+      target: 'everyone',
+    });
+    expect(badTarget.status).toBe(400);
+    expect(JSON.stringify(badTarget.json.message)).toMatch(/device:<id>, group:<name>/);
+
     const registered = await call('POST', '/api/devices', { name: 'pi-1', profile: 'rpi-4' });
     // A profile with too little flash and RAM and no SOFTMAX: the deployment is refused whole.
     const tiny = await call('POST', '/api/profiles', {
