@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadAppConfig } from '../apps/server/src/config/app-config';
 import { createServer, RunningServer } from '../apps/server/src/create-server';
+import { DeviceAgent, DeviceAgentInit } from '@fleetprune/devices';
+import { builtinDeviceProfile, DeviceProfileSpec } from '@fleetprune/tflite';
 
 /** A TCP port that was free a moment ago on 127.0.0.1 (for servers that must keep a fixed port). */
 export async function freePort(): Promise<number> {
@@ -49,6 +51,38 @@ export function api(server: RunningServer, token: string | null = server.token) 
     const response = await fetch(`${server.httpUrl}${path}`, { method, headers, body: payload });
     const text = await response.text();
     return { status: response.status, json: text ? JSON.parse(text) : undefined };
+  };
+}
+
+/**
+ * Registers a Raspberry Pi 4 device through the API and builds (does not start) a simulated
+ * agent for it: the broker and signing key from GET /api/ota/provisioning unless `agent`
+ * overrides them, no inference or telemetry loop unless asked.
+ */
+export async function registerAgent(
+  server: RunningServer,
+  device: { name: string; group?: string },
+  agent: Partial<DeviceAgentInit> = {},
+): Promise<{ id: string; agent: DeviceAgent }> {
+  const call = api(server);
+  const provisioning = (await call('GET', '/api/ota/provisioning')).json;
+  const registered = await call('POST', '/api/devices', { ...device, profile: 'rpi-4' });
+  if (registered.status !== 201)
+    throw new Error(`registering ${device.name}: ${JSON.stringify(registered.json)}`);
+  return {
+    id: registered.json.id,
+    agent: new DeviceAgent({
+      mqttUrl: provisioning.mqttUrl,
+      publicKeyPem: provisioning.publicKeyPem,
+      deviceId: registered.json.id,
+      password: registered.json.mqtt.password,
+      profile: builtinDeviceProfile('rpi-4') as DeviceProfileSpec,
+      personality: 'rpi',
+      stateDir: tempDataDir('fleetprune-device-'),
+      inferenceIntervalMs: 0,
+      telemetryIntervalMs: 0,
+      ...agent,
+    }),
   };
 }
 

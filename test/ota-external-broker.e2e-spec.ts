@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeviceAgent } from '@fleetprune/devices';
-import { builtinDeviceProfile, DeviceProfileSpec } from '@fleetprune/tflite';
 import type { RunningServer } from '../apps/server/src/create-server';
 import { BrokerProcess, mosquittoAvailable, startMosquitto } from '../bench/ota/brokers';
-import { api, eventually, freePort, startServer, tempDataDir } from './helpers';
+import { api, eventually, freePort, registerAgent, startServer, tempDataDir } from './helpers';
 
 // The scale path's broker: Debian's Mosquitto as an external broker (MQTT_URL), with the
 // telemetry consumer on an MQTT 5 shared subscription ($share/servers/...).
@@ -36,28 +35,11 @@ describeIf('OTA through an external Mosquitto broker', () => {
   });
 
   /** Registers a device and starts an agent for it on the broker. */
-  const startAgent = async (
-    name: string,
-    extra: { window?: number } = {},
-  ): Promise<{ id: string; agent: DeviceAgent }> => {
-    const call = api(server);
-    const provisioning = (await call('GET', '/api/ota/provisioning')).json;
-    const registered = (await call('POST', '/api/devices', { name, profile: 'rpi-4' })).json;
-    const agent = new DeviceAgent({
-      mqttUrl: broker.url,
-      deviceId: registered.id,
-      password: registered.mqtt.password,
-      profile: builtinDeviceProfile('rpi-4') as DeviceProfileSpec,
-      personality: 'rpi',
-      stateDir: tempDataDir('fleetprune-ext-device-'),
-      publicKeyPem: provisioning.publicKeyPem,
-      inferenceIntervalMs: 0,
-      telemetryIntervalMs: 0,
-      ...extra,
-    });
-    agents.push(agent);
-    await agent.start();
-    return { id: registered.id, agent };
+  const startAgent = async (name: string, extra: { window?: number } = {}) => {
+    const registered = await registerAgent(server, { name }, extra);
+    agents.push(registered.agent);
+    await registered.agent.start();
+    return registered;
   };
 
   it('deploys a model and stores the device telemetry', async () => {

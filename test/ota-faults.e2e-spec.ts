@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DeviceAgent } from '@fleetprune/devices';
-import { builtinDeviceProfile, DeviceProfileSpec } from '@fleetprune/tflite';
+import { DeviceAgent, DeviceAgentInit } from '@fleetprune/devices';
 import type { RunningServer } from '../apps/server/src/create-server';
-import { api, eventually, freePort, startServer, tempDataDir } from './helpers';
+import { api, eventually, freePort, registerAgent, startServer, tempDataDir } from './helpers';
 import { cli } from './support/cli-runner';
 import { MqttFaultProxy } from './support/mqtt-fault-proxy';
 
@@ -17,7 +16,6 @@ const PERSON_BYTES = readFileSync(PERSON).length;
 const CHUNK = 4096;
 const CHUNKS = Math.ceil(PERSON_BYTES / CHUNK);
 const WINDOW = 8;
-const RPI = builtinDeviceProfile('rpi-4') as DeviceProfileSpec;
 
 describe('OTA faults: real server, simulated devices, injected network faults', () => {
   const dataDir = tempDataDir();
@@ -26,7 +24,6 @@ describe('OTA faults: real server, simulated devices, injected network faults', 
   let server: RunningServer;
   let proxy: MqttFaultProxy;
   let proxyUrl: string;
-  let publicKeyPem: string;
   let auth: string[];
   const agents: DeviceAgent[] = [];
 
@@ -35,29 +32,20 @@ describe('OTA faults: real server, simulated devices, injected network faults', 
     auth = ['--server', server.httpUrl, '--token', server.token];
   };
 
-  /** Registers a device and returns an agent for it (not started). */
-  const device = async (
-    name: string,
-    group: string,
-    extra: Partial<ConstructorParameters<typeof DeviceAgent>[0]> = {},
-  ) => {
-    const registered = await api(server)('POST', '/api/devices', { name, profile: 'rpi-4', group });
-    expect(registered.status).toBe(201);
-    const agent = new DeviceAgent({
-      mqttUrl: proxyUrl,
-      deviceId: registered.json.id,
-      password: registered.json.mqtt.password,
-      profile: RPI,
-      personality: 'rpi',
-      stateDir,
-      publicKeyPem,
-      inferenceIntervalMs: 0,
-      telemetryIntervalMs: 0,
-      reconnectPeriodMs: 200,
-      requestTimeoutMs: 1000,
-      window: WINDOW,
-      ...extra,
-    });
+  /** Registers a device and returns an agent for it (not started), connecting through the proxy. */
+  const device = async (name: string, group: string, extra: Partial<DeviceAgentInit> = {}) => {
+    const { agent } = await registerAgent(
+      server,
+      { name, group },
+      {
+        mqttUrl: proxyUrl,
+        stateDir,
+        reconnectPeriodMs: 200,
+        requestTimeoutMs: 1000,
+        window: WINDOW,
+        ...extra,
+      },
+    );
     agents.push(agent);
     return agent;
   };
@@ -69,7 +57,6 @@ describe('OTA faults: real server, simulated devices, injected network faults', 
     await boot();
     proxy = new MqttFaultProxy(mqttPort);
     proxyUrl = await proxy.start();
-    publicKeyPem = (await api(server)('GET', '/api/ota/provisioning')).json.publicKeyPem;
   });
 
   afterAll(async () => {

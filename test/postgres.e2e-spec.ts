@@ -1,11 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { DeviceAgent } from '@fleetprune/devices';
-import { builtinDeviceProfile, DeviceProfileSpec } from '@fleetprune/tflite';
-import { loadAppConfig } from '../apps/server/src/config/app-config';
-import { createServer, RunningServer } from '../apps/server/src/create-server';
-import { api, eventually, tempDataDir } from './helpers';
+import type { RunningServer } from '../apps/server/src/create-server';
+import { api, eventually, registerAgent, startServer, tempDataDir } from './helpers';
 
 const MODEL = join(__dirname, '..', '..', 'shared', 'testdata', 'tflite', 'hello_world_int8.tflite');
 
@@ -38,18 +35,7 @@ async function recreateDatabase(databaseUrl: string): Promise<void> {
 describeIfPostgres('fleet server on PostgreSQL', () => {
   let server: RunningServer;
   const dataDir = tempDataDir();
-  const start = () =>
-    createServer(
-      loadAppConfig({
-        PORT: '0',
-        MQTT_PORT: '0',
-        HOST: '127.0.0.1',
-        MQTT_HOST: '127.0.0.1',
-        DATA_DIR: dataDir,
-        DATABASE_URL: url,
-        LOG_LEVEL: 'warn',
-      }),
-    );
+  const start = () => startServer(dataDir, { DATABASE_URL: url! });
 
   afterAll(async () => server?.app.close());
 
@@ -78,19 +64,7 @@ describeIfPostgres('fleet server on PostgreSQL', () => {
 
   it('runs an OTA deployment and stores telemetry (bigint columns, raw summaries)', async () => {
     const call = api(server);
-    const provisioning = (await call('GET', '/api/ota/provisioning')).json;
-    const registered = (await call('POST', '/api/devices', { name: 'pg-pi', profile: 'rpi-4' })).json;
-    const agent = new DeviceAgent({
-      mqttUrl: provisioning.mqttUrl,
-      deviceId: registered.id,
-      password: registered.mqtt.password,
-      profile: builtinDeviceProfile('rpi-4') as DeviceProfileSpec,
-      personality: 'rpi',
-      stateDir: tempDataDir('fleetprune-pg-device-'),
-      publicKeyPem: provisioning.publicKeyPem,
-      inferenceIntervalMs: 0,
-      telemetryIntervalMs: 0,
-    });
+    const { id, agent } = await registerAgent(server, { name: 'pg-pi' });
     await agent.start();
     try {
       const form = new FormData();
@@ -98,7 +72,7 @@ describeIfPostgres('fleet server on PostgreSQL', () => {
       const artifact = (await call('POST', '/api/artifacts', form)).json;
       const activated = agent.events.waitFor('activated', () => true, 20_000);
       const deployment = (
-        await call('POST', '/api/deployments', { artifactId: artifact.id, target: 'device:' + registered.id })
+        await call('POST', '/api/deployments', { artifactId: artifact.id, target: 'device:' + id })
       ).json;
       await activated;
       await eventually(
@@ -107,10 +81,8 @@ describeIfPostgres('fleet server on PostgreSQL', () => {
       agent.inferOnce();
       agent.inferOnce();
       agent.flushTelemetry();
-      await eventually(
-        async () => (await call('GET', `/api/telemetry?deviceId=${registered.id}`)).json.length === 1,
-      );
-      const [window] = (await call('GET', `/api/telemetry?deviceId=${registered.id}`)).json;
+      await eventually(async () => (await call('GET', `/api/telemetry?deviceId=${id}`)).json.length === 1);
+      const [window] = (await call('GET', `/api/telemetry?deviceId=${id}`)).json;
       expect(window).toMatchObject({ samples: 2, artifactId: artifact.id });
       expect(window.windowEnd).toBeGreaterThan(1.7e12); // epoch ms survive the bigint column as a number
       const summary = (await call('GET', '/api/telemetry/summary?groupBy=profile')).json;

@@ -26,4 +26,5 @@ export * from './emitter/emit-c-array';
 export * from './emitter/emit-op-resolver';
 export * from './export/export-micro-model';
 export * from './export/package-micro-model';
+export * from './export/micro-footprint';
 export * from './targets/device-profile';

@@ -10,9 +10,14 @@ export class DevicePresence {
   private readonly online = new Set<string>();
   private readonly running = new Map<string, string>();
 
+  /**
+   * @param writePresence false with the embedded broker, whose connect and disconnect hooks
+   *   already record presence (writing it here too would cost a second update per device).
+   */
   constructor(
     private readonly devices: DevicesService,
     private readonly background: (work: Promise<unknown>) => void,
+    private readonly writePresence: boolean,
   ) {}
 
   isOnline(deviceId: string): boolean {
@@ -24,11 +29,11 @@ export class DevicePresence {
     const wasOnline = this.online.has(deviceId);
     if (status.state === 'offline') {
       this.online.delete(deviceId);
-      if (wasOnline) this.background(this.devices.markPresence(deviceId, 'offline'));
+      if (wasOnline && this.writePresence) this.background(this.devices.markPresence(deviceId, 'offline'));
       return false;
     }
     this.online.add(deviceId);
-    if (!wasOnline) this.background(this.devices.markPresence(deviceId, 'online'));
+    if (!wasOnline && this.writePresence) this.background(this.devices.markPresence(deviceId, 'online'));
     if (status.activeArtifactId)
       this.recordActive(deviceId, status.activeArtifactId, status.activeModelVersion ?? null);
     return !wasOnline;

@@ -1,4 +1,10 @@
-import { checkModelFitsProfile, DeviceProfileSpec, FitCheck, packageMicroModel } from '@fleetprune/tflite';
+import {
+  checkModelFitsProfile,
+  DeviceProfileSpec,
+  FitCheck,
+  microFootprint,
+  readModel,
+} from '@fleetprune/tflite';
 import { sha256Hex, SignatureAlgorithm } from '@fleetprune/protocol';
 
 /** A tflite artifact as the OTA engine serves it: bytes in memory plus what offers state. */
@@ -15,17 +21,12 @@ export interface OtaArtifact {
   arenaBytes64: number;
 }
 
-/** Facts read from the flatbuffer itself, so artifacts from any source are checked alike. */
+/** Facts read from the flatbuffer itself (validated), so artifacts from any source are checked alike. */
 export function describeOtaModel(
   bytes: Uint8Array,
 ): Pick<OtaArtifact, 'sha256' | 'ops' | 'arenaBytes32' | 'arenaBytes64'> {
-  const { report } = packageMicroModel(bytes);
-  return {
-    sha256: sha256Hex(bytes),
-    ops: report.ops,
-    arenaBytes32: report.arenaBytes32,
-    arenaBytes64: report.arenaBytes,
-  };
+  const { ops, arenaBytes, arenaBytes32 } = microFootprint(readModel(bytes));
+  return { sha256: sha256Hex(bytes), ops, arenaBytes32, arenaBytes64: arenaBytes };
 }
 
 /** The arena a device of this runtime needs for the artifact. */

@@ -84,7 +84,7 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
     private readonly cache: OtaArtifactCache,
     private readonly devices: DevicesService,
   ) {
-    this.presence = new DevicePresence(devices, (work) => this.background(work));
+    this.presence = new DevicePresence(devices, (work) => this.background(work), Boolean(config.mqttUrl));
     this.publisher = new OfferPublisher(gateway);
     this.writer = new BatchedWriter(sessions);
   }

@@ -31,6 +31,8 @@ export class TelemetryIngestService implements OnApplicationBootstrap, OnApplica
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private readonly limiter = new DeviceRateLimiter(5, 20);
+  /** The artifact each device's last accepted window was about (known to be one it runs). */
+  private readonly checked = new Map<string, string>();
   /** Windows accepted, and dropped by reason. */
   readonly counters = { accepted: 0, dropped: new Map<string, number>() };
 
@@ -78,7 +80,11 @@ export class TelemetryIngestService implements OnApplicationBootstrap, OnApplica
   }
 
   private async admit(deviceId: string, window: TelemetryWindow): Promise<void> {
-    if (!(await this.knownArtifact(deviceId, window.artifactId))) return this.drop('UNKNOWN_ARTIFACT');
+    // A device reports on the same model window after window: look it up once, not per message.
+    if (this.checked.get(deviceId) !== window.artifactId) {
+      if (!(await this.knownArtifact(deviceId, window.artifactId))) return this.drop('UNKNOWN_ARTIFACT');
+      this.checked.set(deviceId, window.artifactId);
+    }
     const { v: _v, ...fields } = window;
     this.buffer.push(this.windows.create({ deviceId, ...fields, receivedAt: Date.now() }));
     if (this.buffer.length >= MAX_BATCH) void this.flush();

@@ -3,9 +3,9 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { writeModel } from '../codec/write-model';
 import { emitCArray } from '../emitter/emit-c-array';
 import { emitOpResolver } from '../emitter/emit-op-resolver';
-import { estimateArena } from '../planner/estimate-arena';
 import type { AffineParams } from '../quantizer/quant-math';
 import { quantizeLayersModel } from '../quantizer/quantize-layers-model';
+import { MicroFootprint, microFootprint } from './micro-footprint';
 import type { TfliteModel } from '../model/tflite-model';
 
 /** Options of `exportMicroModel`. */
@@ -17,14 +17,9 @@ export interface MicroExportOptions {
 }
 
 /** What a device build needs, plus the facts the server checks against a profile. */
-export interface MicroExportReport {
+export interface MicroExportReport extends MicroFootprint {
   name: string;
   flashBytes: number;
-  /** Tensor arena for a 64-bit host build (an upper bound for 32-bit devices). */
-  arenaBytes: number;
-  /** Tensor arena with 32-bit pointers, as on ESP32 / Cortex-M. */
-  arenaBytes32: number;
-  ops: string[];
   input: { shape: number[]; quantization: AffineParams };
   output: { shape: number[]; quantization: AffineParams };
   perChannelDense: boolean;
@@ -53,15 +48,11 @@ export function exportMicroModel(
   const quantized = quantizeLayersModel(layersModel, representative, { perChannelDense });
   const { inputQuantization, outputQuantization, ...model } = quantized;
   const tflite = writeModel(model);
-  const arenaBytes = estimateArena(model).total;
-  const arenaBytes32 = estimateArena(model, { pointerBytes: 4 }).total;
   const graph = model.subgraphs[0];
   const report: MicroExportReport = {
     name,
     flashBytes: tflite.length,
-    arenaBytes,
-    arenaBytes32,
-    ops: [...new Set(graph.operators.map((op) => model.operatorCodes[op.opcodeIndex].builtinCode))].sort(),
+    ...microFootprint(model),
     input: { shape: [...graph.tensors[graph.inputs[0]].shape], quantization: inputQuantization },
     output: { shape: [...graph.tensors[graph.outputs[0]].shape], quantization: outputQuantization },
     perChannelDense,

@@ -1,8 +1,7 @@
 import { readModel } from '../codec/read-model';
-import { usedBuiltinOps } from '../emitter/emit-op-resolver';
-import { estimateArena } from '../planner/estimate-arena';
 import { TfliteError } from '../tflite-error';
 import { MicroExport, MicroExportReport, microModelFiles } from './export-micro-model';
+import { microFootprint } from './micro-footprint';
 
 /**
  * Packages a `.tflite` someone already has like one we exported: validated, ops and arena
@@ -30,9 +29,7 @@ export function packageMicroModel(tflite: Uint8Array, opts: { name?: string } = 
   const report: MicroExportReport = {
     name,
     flashBytes: tflite.length,
-    arenaBytes: estimateArena(model).total,
-    arenaBytes32: estimateArena(model, { pointerBytes: 4 }).total,
-    ops: usedBuiltinOps(model).sort(),
+    ...microFootprint(model),
     input: {
       shape: [...graph.tensors[graph.inputs[0]].shape],
       quantization: affine(graph.inputs[0], 'input'),
