@@ -106,7 +106,8 @@ describe('fleetprune CLI against a running server', () => {
     model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
     const x = tf.tensor4d(toFloat01(small), [small.count, 28, 28, 1]);
     const y = tf.tensor1d(Array.from(small.labels), 'float32');
-    await model.fit(x, y, { epochs: 2, batchSize: 64, verbose: 0 });
+    // Seeded weights and no shuffling: the same model, and the same accuracies, on every run.
+    await model.fit(x, y, { epochs: 2, batchSize: 64, verbose: 0, shuffle: false });
     x.dispose();
     y.dispose();
     const dir = mkdtempSync(join(tmpdir(), 'fp-export-'));
@@ -146,7 +147,8 @@ describe('fleetprune CLI against a running server', () => {
     const predicted = await tf.argMax(probs, -1).data();
     const floatAccuracy = Array.from(predicted).filter((p, i) => p === first.labels[i]).length / 300;
     expect(floatAccuracy).toBeGreaterThan(0.6);
-    expect(Math.abs(int8.accuracy - floatAccuracy)).toBeLessThanOrEqual(0.02);
+    // At most 6 of the 300 images (2 points); the epsilon absorbs 6/300's rounding.
+    expect(Math.abs(int8.accuracy - floatAccuracy)).toBeLessThanOrEqual(0.02 + 1e-9);
   });
 
   it('explains a wrong token and an unreachable server', async () => {

@@ -96,8 +96,12 @@ export async function eventually(check: () => Promise<boolean>, ms = 5000): Prom
   throw new Error(`condition not met within ${ms} ms`);
 }
 
-/** A small CNN of the reference model's kind (Conv-BN-ReLU-Pool-Dense) for 28x28x1 inputs. */
+/**
+ * A small CNN of the reference model's kind (Conv-BN-ReLU-Pool-Dense) for 28x28x1 inputs,
+ * with seeded initial weights so the tests that train it reach the same accuracy every run.
+ */
 export function smallCnn(hiddenUnits?: number): tfl.Sequential {
+  const seeded = (seed: number) => tfl.initializers.glorotUniform({ seed });
   const model = tfl.sequential();
   model.add(
     tfl.layers.conv2d({
@@ -106,13 +110,15 @@ export function smallCnn(hiddenUnits?: number): tfl.Sequential {
       kernelSize: 3,
       padding: 'same',
       useBias: false,
+      kernelInitializer: seeded(1),
     }),
   );
   model.add(tfl.layers.batchNormalization());
   model.add(tfl.layers.reLU());
   model.add(tfl.layers.maxPooling2d({ poolSize: 4 }));
   model.add(tfl.layers.flatten());
-  if (hiddenUnits) model.add(tfl.layers.dense({ units: hiddenUnits, activation: 'relu' }));
-  model.add(tfl.layers.dense({ units: 10, activation: 'softmax' }));
+  if (hiddenUnits)
+    model.add(tfl.layers.dense({ units: hiddenUnits, activation: 'relu', kernelInitializer: seeded(2) }));
+  model.add(tfl.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: seeded(3) }));
   return model;
 }
