@@ -55,18 +55,19 @@ export function api(server: RunningServer, token: string | null = server.token) 
 }
 
 /**
- * Registers a Raspberry Pi 4 device through the API and builds (does not start) a simulated
- * agent for it: the broker and signing key from GET /api/ota/provisioning unless `agent`
+ * Registers a device (a Raspberry Pi 4 unless `device.profile` names another built-in
+ * profile) through the API and builds (does not start) a simulated agent for it: the broker and signing key from GET /api/ota/provisioning unless `agent`
  * overrides them, no inference or telemetry loop unless asked.
  */
 export async function registerAgent(
   server: RunningServer,
-  device: { name: string; group?: string },
+  device: { name: string; group?: string; profile?: string },
   agent: Partial<DeviceAgentInit> = {},
 ): Promise<{ id: string; agent: DeviceAgent }> {
   const call = api(server);
   const provisioning = (await call('GET', '/api/ota/provisioning')).json;
-  const registered = await call('POST', '/api/devices', { ...device, profile: 'rpi-4' });
+  const profile = device.profile ?? 'rpi-4';
+  const registered = await call('POST', '/api/devices', { ...device, profile });
   if (registered.status !== 201)
     throw new Error(`registering ${device.name}: ${JSON.stringify(registered.json)}`);
   return {
@@ -76,8 +77,8 @@ export async function registerAgent(
       publicKeyPem: provisioning.publicKeyPem,
       deviceId: registered.json.id,
       password: registered.json.mqtt.password,
-      profile: builtinDeviceProfile('rpi-4') as DeviceProfileSpec,
-      personality: 'rpi',
+      profile: builtinDeviceProfile(profile) as DeviceProfileSpec,
+      personality: profile.startsWith('rpi') ? 'rpi' : 'esp32',
       stateDir: tempDataDir('fleetprune-device-'),
       inferenceIntervalMs: 0,
       telemetryIntervalMs: 0,

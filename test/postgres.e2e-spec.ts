@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { DataSource } from 'typeorm';
 import type { RunningServer } from '../apps/server/src/create-server';
+import { PendingWindow, TelemetryBatchStore } from '../apps/server/src/telemetry/telemetry-batch-store';
+import { TelemetryRetentionService } from '../apps/server/src/telemetry/telemetry-retention.service';
+import { TelemetryRollupsService } from '../apps/server/src/telemetry/telemetry-rollups.service';
 import { api, eventually, registerAgent, startServer, tempDataDir } from './helpers';
 
 const MODEL = join(__dirname, '..', '..', 'shared', 'testdata', 'tflite', 'hello_world_int8.tflite');
@@ -90,5 +94,42 @@ describeIfPostgres('fleet server on PostgreSQL', () => {
     } finally {
       await agent.stop();
     }
+  });
+
+  it('adds batches into the rollups with ON CONFLICT on PostgreSQL, duplicates once, and sweeps them', async () => {
+    const dataSource = server.app.get(DataSource);
+    const store = new TelemetryBatchStore(dataSource, 60_000);
+    const at = Date.UTC(2025, 10, 27, 12, 0, 10);
+    const window = (seq: number): PendingWindow => ({
+      deviceId: 'pg-batch',
+      seq,
+      artifactId: 'pg-art',
+      modelVersion: 'v1',
+      profile: 'pg-profile',
+      windowStart: 0,
+      windowEnd: 0,
+      receivedAt: at + seq * 100,
+      samples: seq + 1,
+      labelled: seq + 1,
+      correct: seq,
+      latencyMeanMs: 1.5,
+      latencyP95Ms: seq,
+      arenaUsedBytes: 4_000_000_000 + seq, // above int4: the bigint columns hold it
+      confidenceHistogram: [seq + 1, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    });
+    expect(await store.write([window(0), window(1), window(1)])).toEqual({ inserted: 2, duplicates: 1 });
+    expect(await store.write([window(1), window(2)])).toEqual({ inserted: 1, duplicates: 1 });
+    const totals = await server.app.get(TelemetryRollupsService).accuracyTotals({
+      artifactId: 'pg-art',
+      deviceIds: ['pg-batch'],
+      since: at - 60_000,
+    });
+    expect(totals).toEqual({ windows: 3, samples: 6, labelled: 6, correct: 3 });
+    const [row] = (await api(server)('GET', '/api/telemetry/rollups?profile=pg-profile&groupBy=device')).json;
+    expect(row).toMatchObject({ key: 'pg-batch', windows: 3, latencyP95MaxMs: 2, latencyMeanMs: 1.5 });
+    expect(row.confidenceHistogram[0]).toBe(6);
+    const swept = await server.app.get(TelemetryRetentionService).sweep(Date.now() + 400 * 86_400_000);
+    expect(swept.rollupsDeleted).toBeGreaterThanOrEqual(1);
+    expect(swept.rawDeleted).toBeGreaterThanOrEqual(3); // and the OTA case's window when it ran
   });
 });

@@ -5,6 +5,7 @@ import { DeviceError } from './device-error';
 import { ModelCache } from './model-cache';
 import { DevicePersonality, PersonalityName } from './personality';
 import { SampleSource } from './sample-source';
+import { ShiftSpec, validateShiftSpec } from './shift-spec';
 
 /** One device of a simulated fleet: its credentials, and optionally its own profile. */
 export interface FleetDeviceSpec {
@@ -34,6 +35,10 @@ export interface FleetSimulatorOptions {
   maxPendingConnects?: number;
   /** Anything else for every agent (timeouts, durable, ...). */
   agentOptions?: Partial<DeviceAgentInit>;
+  /** A distribution shift of `samples` staged `atMs` after start() is called. */
+  shift?: { atMs: number; spec: ShiftSpec };
+  /** Called whenever a shift takes effect (scheduled or setShift), with the fleet-relative time. */
+  onShift?(spec: ShiftSpec | undefined, atMs: number): void;
 }
 
 /** Fleet-wide counters, summed over agents. */
@@ -66,9 +71,17 @@ export class FleetSimulator {
   readonly modelCache = new ModelCache();
   private connectFailures = 0;
   private stopping = false;
+  private startedAt: number | undefined;
+  private shiftTimer: NodeJS.Timeout | undefined;
 
   constructor(readonly options: FleetSimulatorOptions) {
     const o = options;
+    if (o.shift && !(o.shift.atMs >= 0))
+      throw new DeviceError('BAD_OPTION', `shift.atMs must be >= 0, got ${o.shift.atMs}`);
+    if (o.shift && !o.samples)
+      throw new DeviceError('BAD_OPTION', 'shift needs a samples source: the shift changes its inputs');
+    // Checked now, so the timer that applies it later cannot throw.
+    if (o.shift && o.samples) validateShiftSpec(o.shift.spec, { classCount: o.samples.classNames.length });
     const spread = o.samples ? Math.max(1, Math.floor(o.samples.count / Math.max(1, o.devices.length))) : 0;
     this.agents = o.devices.map(
       (d, i) =>
@@ -96,6 +109,9 @@ export class FleetSimulator {
    */
   async start(): Promise<{ connected: number; failed: { deviceId: string; error: string }[]; ms: number }> {
     const started = Date.now();
+    this.startedAt ??= started;
+    const shift = this.options.shift;
+    if (shift && !this.shiftTimer) this.shiftTimer = setTimeout(() => this.setShift(shift.spec), shift.atMs);
     const rate = this.options.connectsPerSecond ?? 100;
     const maxPending = this.options.maxPendingConnects ?? 50;
     if (!(rate > 0)) throw new DeviceError('BAD_OPTION', `connectsPerSecond must be > 0, got ${rate}`);
@@ -119,7 +135,19 @@ export class FleetSimulator {
   /** Stops every agent (gracefully: last telemetry window, offline status). */
   async stop(): Promise<void> {
     this.stopping = true;
+    if (this.shiftTimer) clearTimeout(this.shiftTimer);
     await Promise.all(this.agents.map((a) => a.stop()));
+  }
+
+  /**
+   * Shifts every agent's inputs from their next sample on (undefined: back to the plain
+   * source); BAD_SHIFT when the spec does not fit the source's classes.
+   */
+  setShift(spec: ShiftSpec | undefined): void {
+    const samples = this.options.samples;
+    if (!samples) throw new DeviceError('BAD_OPTION', 'setShift needs a samples source: the fleet has none');
+    samples.setShift(spec);
+    this.options.onShift?.(spec, Date.now() - (this.startedAt ?? Date.now()));
   }
 
   summary(): FleetSummary {

@@ -4,6 +4,7 @@ export * from './personality';
 export * from './agent-types';
 export * from './device-agent';
 export * from './sample-source';
+export * from './shift-spec';
 export * from './model-cache';
 export * from './classifier';
 export * from './fleet-simulator';

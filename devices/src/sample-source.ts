@@ -1,5 +1,7 @@
 import { createRng, DatasetName, ImageSet, loadDataset, seededShuffle } from '@fleetprune/datasets';
 import { DeviceError } from './device-error';
+import { InputShift, rowsByClass } from './input-shift';
+import { ShiftSpec, validateShiftSpec } from './shift-spec';
 
 /** One labelled input as a camera would deliver it: uint8 pixels, NHWC, one image. */
 export interface Sample {
@@ -9,6 +11,8 @@ export interface Sample {
   index: number;
   /** True when the drift knob corrupted this sample. */
   drifted: boolean;
+  /** True when a distribution shift (setShift) replaced or changed this sample. */
+  shifted: boolean;
 }
 
 /** Distribution shift to simulate field conditions: a fraction of samples is corrupted. */
@@ -28,6 +32,8 @@ export interface SampleSourceOptions {
   /** Seed of a shuffle of the set's order; undefined keeps the file order. */
   shuffleSeed?: number;
   drift?: DriftSpec;
+  /** A distribution shift from the first sample on (see ShiftSpec). */
+  shift?: ShiftSpec;
 }
 
 /** Options of SampleSource.fromDataset. */
@@ -51,6 +57,8 @@ export class SampleSource {
   private readonly pixelsPer: number;
   private readonly order: Uint32Array | undefined;
   private driftSpec: DriftSpec | undefined;
+  private inputShift: InputShift | undefined;
+  private classIndex: Uint32Array[] | undefined;
 
   constructor(
     readonly set: ImageSet,
@@ -64,6 +72,7 @@ export class SampleSource {
     this.order =
       options.shuffleSeed === undefined ? undefined : seededShuffle(set.count, options.shuffleSeed);
     this.setDrift(options.drift);
+    this.setShift(options.shift);
   }
 
   /** A source over a named dataset's split; the dataset is read once per process and folder. */
@@ -88,19 +97,44 @@ export class SampleSource {
     return this.driftSpec;
   }
 
+  /**
+   * Changes the distribution shift from now on (undefined: none); checked against this
+   * source's classes (BAD_SHIFT). Applied before the drift knob, which keeps working on top.
+   */
+  setShift(spec: ShiftSpec | undefined): void {
+    if (!spec) {
+      this.inputShift = undefined;
+      return;
+    }
+    validateShiftSpec(spec, { classCount: this.classNames.length });
+    // The per-class index is built the first time a class-mix shift needs it, then kept.
+    this.inputShift = new InputShift(
+      spec,
+      () => (this.classIndex ??= rowsByClass(this.set.labels, this.classNames.length)),
+    );
+  }
+
+  get shift(): ShiftSpec | undefined {
+    return this.inputShift?.spec;
+  }
+
   /** Sample number `index` of this source's order (wrapping around), drift applied. */
   at(index: number): Sample {
     const i = ((index % this.count) + this.count) % this.count;
-    const row = this.order ? this.order[i] : i;
-    const pixels = this.set.images.subarray(row * this.pixelsPer, (row + 1) * this.pixelsPer);
+    const shift = this.inputShift;
+    const replaced = shift?.row(index);
+    const row = replaced ?? (this.order ? this.order[i] : i);
+    const original = this.set.images.subarray(row * this.pixelsPer, (row + 1) * this.pixelsPer);
+    const pixels = shift ? shift.pixels(original, index) : original;
     const label = this.set.labels[row];
+    const shifted = replaced !== undefined || pixels !== original;
     const drift = this.driftSpec;
-    if (!drift || drift.fraction === 0) return { pixels, label, index, drifted: false };
+    if (!drift || drift.fraction === 0) return { pixels, label, index, drifted: false, shifted };
     // One generator per sample index: whether and how a sample drifts does not depend on
     // which agent reads it or in what order.
     const rng = createRng(((drift.seed ?? 1) * 0x9e3779b1 + index) | 0);
-    if (rng() >= drift.fraction) return { pixels, label, index, drifted: false };
-    return { pixels: corrupt(pixels, drift, rng), label, index, drifted: true };
+    if (rng() >= drift.fraction) return { pixels, label, index, drifted: false, shifted };
+    return { pixels: corrupt(pixels, drift, rng), label, index, drifted: true, shifted };
   }
 
   /** An independent reader starting at `start`. */

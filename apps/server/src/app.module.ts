@@ -15,6 +15,10 @@ import { HealthController } from './health/health.controller';
 import { ModelsModule } from './models/models.module';
 import { OtaModule } from './ota/ota.module';
 import { TelemetryModule } from './telemetry/telemetry.module';
+import { FieldSamplesModule } from './field-samples/field-samples.module';
+import { EventsModule } from './events/events.module';
+import { RolloutsModule } from './rollouts/rollouts.module';
+import { ClosedLoopModule } from './closed-loop/closed-loop.module';
 import { ProfilesModule } from './profiles/profiles.module';
 import { PruningJobsModule } from './pruning-jobs/pruning-jobs.module';
 
@@ -58,6 +62,10 @@ export class AppModule {
         PruningJobsModule,
         OtaModule,
         TelemetryModule,
+        FieldSamplesModule,
+        EventsModule,
+        RolloutsModule,
+        ClosedLoopModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -21,6 +21,7 @@ export type { DatasetName, LoadDatasetOptions } from './load-dataset';
 export { DEFAULT_SPLIT_OPTIONS, splitDataset } from './split-dataset';
 export type { SplitOptions } from './split-dataset';
 export { subset, take } from './subset';
+export { mixIn } from './mix-in';
 export { createRng, seededShuffle } from './rng';
 export { DEFAULT_REPRESENTATIVE_COUNT, representativeSubset } from './representative-subset';
 export { toFloat01 } from './to-float01';

@@ -5,9 +5,13 @@ import { DATASET_NAMES, DatasetName } from '@fleetprune/datasets';
 import {
   FleetDeviceSpec,
   FleetSimulator,
+  DeviceError,
   formatFleetSummary,
+  formatShiftSpec,
+  parseShiftSpec,
   PersonalityName,
   SampleSource,
+  ShiftSpec,
 } from '@fleetprune/devices';
 import { builtinDeviceProfile } from '@fleetprune/tflite';
 import { CliError, ServerClient, ServerOptions } from '../server-client';
@@ -23,6 +27,8 @@ interface SimOptions extends ServerOptions {
   inferenceMs: string;
   telemetryS: string;
   group?: string;
+  shiftAt?: string;
+  shift?: string;
 }
 
 interface Provisioning {
@@ -53,6 +59,14 @@ export function simCommand(): Command {
     .option('--inference-ms <ms>', 'per-device inference period, 0 = none', '1000')
     .option('--telemetry-s <s>', 'telemetry window length', '60')
     .option('--group <name>', 'group of newly registered devices')
+    .option(
+      '--shift-at <seconds>',
+      'stage a distribution shift this long after the fleet starts (with --shift)',
+    )
+    .option(
+      '--shift <kind:amount>',
+      'noise:<stddev on the 0-1 scale> | classes:<c1,c2,...>[@share] (with --shift-at)',
+    )
     .action(async (opts: SimOptions) => runSim(opts));
 }
 
@@ -65,6 +79,8 @@ async function runSim(opts: SimOptions): Promise<void> {
     throw new CliError('--personality must be esp32 or rpi');
   if (!(DATASET_NAMES as readonly string[]).includes(opts.dataset))
     throw new CliError(`--dataset must be one of ${DATASET_NAMES.join(', ')}`);
+  const samples = SampleSource.fromDataset(opts.dataset as DatasetName, { shuffleSeed: 1 });
+  const shift = shiftOption(opts, samples.classNames.length);
   const dataDir = resolve(opts.dataDir ?? process.env.DATA_DIR ?? './data');
   const client = new ServerClient(opts);
   const devices = await ensureDevices(client, dataDir, count, profile.name, opts.group);
@@ -76,10 +92,15 @@ async function runSim(opts: SimOptions): Promise<void> {
     profile,
     personality,
     stateDir: join(dataDir, 'sim-state'),
-    samples: SampleSource.fromDataset(opts.dataset as DatasetName, { shuffleSeed: 1 }),
+    samples,
     inferenceIntervalMs: nonNegative(opts.inferenceMs, '--inference-ms'),
     telemetryIntervalMs: positiveInt(opts.telemetryS, '--telemetry-s') * 1000,
     agentOptions: { durable: count <= 50 },
+    shift,
+    onShift: (spec, atMs) =>
+      console.log(
+        `shift ${spec ? formatShiftSpec(spec) : 'cleared'} began ${(atMs / 1000).toFixed(1)} s after start`,
+      ),
   });
   console.log(`fleetprune sim: ${count} ${personality} devices (${profile.name}) on ${provisioning.mqttUrl}`);
   let stop!: () => void;
@@ -99,6 +120,21 @@ async function runSim(opts: SimOptions): Promise<void> {
   process.off('SIGINT', onSigint);
   await fleet.stop();
   console.log(formatFleetSummary(fleet.summary()));
+}
+
+/** `--shift-at` and `--shift` together, checked against the dataset's classes; neither: no shift. */
+function shiftOption(opts: SimOptions, classCount: number): { atMs: number; spec: ShiftSpec } | undefined {
+  if (opts.shift === undefined && opts.shiftAt === undefined) return undefined;
+  if (opts.shift === undefined || opts.shiftAt === undefined)
+    throw new CliError('--shift-at and --shift go together, e.g. --shift-at 30 --shift noise:0.3');
+  const atS = nonNegative(opts.shiftAt, '--shift-at');
+  try {
+    return { atMs: Math.round(atS * 1000), spec: parseShiftSpec(opts.shift, { classCount }) };
+  } catch (error) {
+    if (error instanceof DeviceError)
+      throw new CliError(`--shift: ${error.message.replace(/^Devices: shift: /, '')}`);
+    throw error;
+  }
 }
 
 /** Reuses the devices registered before for this server and profile; registers the missing ones. */

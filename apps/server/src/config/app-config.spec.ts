@@ -65,6 +65,31 @@ describe(loadAppConfig.name, () => {
     expect(() => loadAppConfig({ OTA_SESSION_TIMEOUT_S: '0' })).toThrow(/OTA_SESSION_TIMEOUT_S/);
   });
 
+  it('reads telemetry, field-sample and closed-loop settings in their units', () => {
+    expect(
+      loadAppConfig({
+        TELEMETRY_BUCKET_S: '1',
+        TELEMETRY_RAW_RETENTION_H: '2',
+        TELEMETRY_ROLLUP_RETENTION_D: '3',
+        FIELD_SAMPLES_MAX_PER_PROFILE: '40',
+        CLOSED_LOOP_TICK_S: '0.5',
+      }),
+    ).toMatchObject({
+      telemetryBucketMs: 1000,
+      telemetryRawRetentionMs: 2 * 3_600_000,
+      telemetryRollupRetentionMs: 3 * 86_400_000,
+      fieldSamplesPerProfile: 40,
+      fieldSamplesPerDevice: 200,
+      closedLoopTickMs: 500,
+    });
+    expect(() => loadAppConfig({ FIELD_SAMPLES_MAX_PER_DEVICE: '1.5' })).toThrow(
+      /FIELD_SAMPLES_MAX_PER_DEVICE/,
+    );
+    expect(() =>
+      loadAppConfig({ TELEMETRY_RAW_RETENTION_H: '100', TELEMETRY_ROLLUP_RETENTION_D: '1' }),
+    ).toThrow(/at least as long/);
+  });
+
   it('refuses a short admin token', () => {
     expect(() => loadAppConfig({ FLEETPRUNE_ADMIN_TOKEN: 'short' })).toThrow(/FLEETPRUNE_ADMIN_TOKEN/);
   });

@@ -29,6 +29,18 @@ export interface AppConfig {
   otaEngine: boolean;
   /** An OTA session with no request or result for this long is offered again (OTA_SESSION_TIMEOUT_S). */
   otaSessionTimeoutMs: number;
+  /** Length of a telemetry rollup bucket (TELEMETRY_BUCKET_S, default 60). */
+  telemetryBucketMs: number;
+  /** Raw telemetry windows older than this are deleted (TELEMETRY_RAW_RETENTION_H, default 168). */
+  telemetryRawRetentionMs: number;
+  /** Rollup buckets older than this are deleted (TELEMETRY_ROLLUP_RETENTION_D, default 365). */
+  telemetryRollupRetentionMs: number;
+  /** Field samples kept per profile; the oldest go first (FIELD_SAMPLES_MAX_PER_PROFILE, default 5000). */
+  fieldSamplesPerProfile: number;
+  /** Field samples kept per device (FIELD_SAMPLES_MAX_PER_DEVICE, default 200). */
+  fieldSamplesPerDevice: number;
+  /** How often the closed loop re-evaluates drift policies and canaries (CLOSED_LOOP_TICK_S, default 10). */
+  closedLoopTickMs: number;
   logFormat: 'pretty' | 'json';
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 }
@@ -97,6 +109,17 @@ function seconds(env: Env, name: string, fallback: number, max: number, problems
   return Math.round(value * 1000);
 }
 
+function count(env: Env, name: string, fallback: number, max: number, problems: string[]): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < 1 || value > max) {
+    problems.push(`${name}=${JSON.stringify(raw)} must be a whole number in [1, ${max}]`);
+    return fallback;
+  }
+  return value;
+}
+
 /** Parses the environment; throws ConfigError listing every bad variable by name. */
 export function loadAppConfig(env: Env = process.env): AppConfig {
   const problems: string[] = [];
@@ -121,6 +144,12 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     mqttPublicUrl: url(env, 'MQTT_PUBLIC_URL', ['mqtt:', 'mqtts:', 'tcp:', 'ws:', 'wss:'], problems),
     otaEngine: oneOf(env, 'OTA_ENGINE', ['on', 'off'] as const, 'on', problems) === 'on',
     otaSessionTimeoutMs: seconds(env, 'OTA_SESSION_TIMEOUT_S', 120, 86_400, problems),
+    telemetryBucketMs: seconds(env, 'TELEMETRY_BUCKET_S', 60, 86_400, problems),
+    telemetryRawRetentionMs: seconds(env, 'TELEMETRY_RAW_RETENTION_H', 168, 87_600, problems) * 3600,
+    telemetryRollupRetentionMs: seconds(env, 'TELEMETRY_ROLLUP_RETENTION_D', 365, 36_500, problems) * 86_400,
+    fieldSamplesPerProfile: count(env, 'FIELD_SAMPLES_MAX_PER_PROFILE', 5000, 1_000_000, problems),
+    fieldSamplesPerDevice: count(env, 'FIELD_SAMPLES_MAX_PER_DEVICE', 200, 100_000, problems),
+    closedLoopTickMs: seconds(env, 'CLOSED_LOOP_TICK_S', 10, 3600, problems),
     logFormat: oneOf(env, 'LOG_FORMAT', ['pretty', 'json'] as const, 'pretty', problems),
     logLevel: oneOf(env, 'LOG_LEVEL', ['error', 'warn', 'log', 'debug', 'verbose'] as const, 'log', problems),
   };
@@ -132,6 +161,10 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
         'MQTT_SHARED_GROUP needs MQTT_URL: the embedded aedes broker has no shared subscriptions',
       );
   }
+  if (config.telemetryRollupRetentionMs < config.telemetryRawRetentionMs)
+    problems.push(
+      'TELEMETRY_ROLLUP_RETENTION_D must keep rollups at least as long as TELEMETRY_RAW_RETENTION_H keeps raw windows',
+    );
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

@@ -7,6 +7,8 @@ import { Device } from '../devices/device.entity';
 import { ModelVersion } from '../models/model-version.entity';
 import { Model } from '../models/model.entity';
 import { DeviceProfile } from '../profiles/device-profile.entity';
+import { FieldSampleRow } from '../field-samples/field-sample.entity';
+import { FieldSamples1764270000000 } from './migrations/1764270000000-field-samples';
 import { InitialSchema1764220000000 } from './migrations/1764220000000-initial-schema';
 import { PruningJobs1764230000000 } from './migrations/1764230000000-pruning-jobs';
 import { PruningJob } from '../pruning-jobs/pruning-job.entity';
@@ -15,6 +17,13 @@ import { Deployment } from '../ota/deployment.entity';
 import { OtaSession } from '../ota/ota-session.entity';
 import { TelemetryWindowRow } from '../telemetry/telemetry-window.entity';
 import { Telemetry1764250000000 } from './migrations/1764250000000-telemetry';
+import { TelemetryRollupRow } from '../telemetry/telemetry-rollup.entity';
+import { TelemetryRollups1764260000000 } from './migrations/1764260000000-telemetry-rollups';
+import { ClosedLoop1764280000000 } from './migrations/1764280000000-closed-loop';
+import { Rollout } from '../rollouts/rollout.entity';
+import { AuditEvent } from '../events/audit-event.entity';
+import { DriftPolicy } from '../closed-loop/drift-policy.entity';
+import { Remediation } from '../closed-loop/remediation.entity';
 
 export const ENTITIES = [
   Device,
@@ -27,12 +36,21 @@ export const ENTITIES = [
   Deployment,
   OtaSession,
   TelemetryWindowRow,
+  TelemetryRollupRow,
+  FieldSampleRow,
+  Rollout,
+  AuditEvent,
+  DriftPolicy,
+  Remediation,
 ];
 export const MIGRATIONS = [
   InitialSchema1764220000000,
   PruningJobs1764230000000,
   Deployments1764240000000,
   Telemetry1764250000000,
+  TelemetryRollups1764260000000,
+  FieldSamples1764270000000,
+  ClosedLoop1764280000000,
 ];
 
 /**

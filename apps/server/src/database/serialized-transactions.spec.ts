@@ -13,16 +13,20 @@ class Note {
   n!: number;
 }
 
-/** Two transactions at once: the first inserts, waits, then fails and rolls back; the second inserts. */
-async function race(dataSource: DataSource): Promise<string[]> {
+/** Two writes at once: a transaction inserts, waits, then fails and rolls back; the other inserts. */
+async function race(
+  dataSource: DataSource,
+  other: (ds: DataSource) => Promise<unknown> = (ds) =>
+    ds.manager.transaction(async (em) => {
+      await em.insert(Note, { id: 'kept', n: 2 });
+    }),
+): Promise<string[]> {
   const failing = dataSource.manager.transaction(async (em) => {
     await em.insert(Note, { id: 'doomed', n: 1 });
     await new Promise((r) => setTimeout(r, 50));
     throw new Error('roll back');
   });
-  const fine = dataSource.manager.transaction(async (em) => {
-    await em.insert(Note, { id: 'kept', n: 2 });
-  });
+  const fine = new Promise((r) => setTimeout(r, 10)).then(() => other(dataSource));
   await Promise.allSettled([failing, fine]);
   return (await dataSource.manager.find(Note)).map((note) => note.id).sort();
 }
@@ -42,9 +46,20 @@ describe(serializeTransactions.name, () => {
     await serialized.destroy();
   });
 
-  it('is needed: without it the concurrent insert is lost with the rollback', async () => {
+  it('keeps a concurrent save() (which opens its own transaction) out of one that rolls back', async () => {
+    const serialized = serializeTransactions(await open());
+    expect(await race(serialized, (ds) => ds.getRepository(Note).save({ id: 'kept', n: 2 }))).toEqual([
+      'kept',
+    ]);
+    await serialized.destroy();
+  });
+
+  it('is needed: without it the concurrent insert or save is lost with the rollback', async () => {
     const plain = await open();
     expect(await race(plain)).not.toEqual(['kept']);
+    expect(await race(plain, (ds) => ds.getRepository(Note).save({ id: 'kept', n: 2 }))).not.toEqual([
+      'kept',
+    ]);
     await plain.destroy();
   });
 });

@@ -44,6 +44,9 @@ export class CreateDeploymentDto {
   chunkSize?: number;
 }
 
+/** The tunables of a deployment, however its devices were chosen. */
+export type DeploymentOptions = Pick<CreateDeploymentDto, 'maxConcurrent' | 'maxAttempts' | 'chunkSize'>;
+
 /** One device's session as the API shows it. */
 export interface OtaSessionView {
   deviceId: string;
@@ -63,6 +66,7 @@ export interface DeploymentView {
   modelVersion: string;
   target: string;
   status: DeploymentStatus;
+  paused: boolean;
   size: number;
   sha256: string;
   chunkSize: number;

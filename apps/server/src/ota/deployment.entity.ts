@@ -36,6 +36,10 @@ export class Deployment {
   @Column({ name: 'max_attempts', type: 'integer' })
   maxAttempts!: number;
 
+  /** A paused deployment offers no new downloads; those under way finish. */
+  @Column({ type: 'boolean', default: false })
+  paused!: boolean;
+
   @Column({ type: 'integer' })
   size!: number;
 

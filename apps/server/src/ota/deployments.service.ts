@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DEFAULT_CHUNK_SIZE } from '@fleetprune/protocol';
 import { EntityManager, FindOptionsWhere, In, Repository } from 'typeorm';
+import { Device } from '../devices/device.entity';
 import { DevicesService } from '../devices/devices.service';
 import { AppError } from '../errors/app-error';
 import { ProfilesService } from '../profiles/profiles.service';
@@ -10,12 +11,13 @@ import {
   CreateDeploymentDto,
   DEFAULT_MAX_ATTEMPTS,
   DEFAULT_MAX_CONCURRENT,
+  DeploymentOptions,
   DeploymentView,
   OtaSessionView,
 } from './deployment.dto';
 import { parseDeploymentTarget } from './deployment-target';
 import { Deployment, DeploymentStatus } from './deployment.entity';
-import { checkArtifactFits } from './ota-artifact';
+import { checkArtifactFits, OtaArtifact } from './ota-artifact';
 import { OtaArtifactCache } from './ota-artifact-cache.service';
 import { OtaEngine } from './ota-engine.service';
 import { OTA_SESSION_STATES, OtaSession, OtaSessionState } from './ota-session.entity';
@@ -39,13 +41,18 @@ export class DeploymentsService {
    */
   async create(dto: CreateDeploymentDto): Promise<DeploymentView> {
     const target = parseDeploymentTarget(dto.target);
-    const artifact = await this.cache.get(dto.artifactId);
     const devices = await this.devices.resolveTarget(target.kind, target.value);
     if (devices.length === 0)
       throw new AppError(
         'INVALID_INPUT',
         `target ${dto.target} matches no device (retired devices are skipped)`,
       );
+    return this.createFor(dto.artifactId, devices, dto.target, dto);
+  }
+
+  /** Refuses (INVALID_INPUT, one reason per profile) an artifact that some device's profile cannot run. */
+  async assertFits(artifactId: string, devices: Device[]): Promise<OtaArtifact> {
+    const artifact = await this.cache.get(artifactId);
     const unfit: { profile: string; devices: number; reasons: string[] }[] = [];
     for (const name of new Set(devices.map((d) => d.profile))) {
       const fit = checkArtifactFits(artifact, await this.profiles.get(name));
@@ -62,14 +69,30 @@ export class DeploymentsService {
         `artifact ${artifact.id} does not fit ${unfit.map((u) => `${u.profile} (${u.devices} device(s)): ${u.reasons.join('; ')}`).join(' | ')}`,
         { unfit },
       );
+    return artifact;
+  }
+
+  /**
+   * A deployment of `artifactId` to exactly `devices` (a rollout stage, a rollback), labelled
+   * `label` where an operator's deployment shows its target.
+   */
+  async createFor(
+    artifactId: string,
+    devices: Device[],
+    label: string,
+    options: DeploymentOptions = {},
+  ): Promise<DeploymentView> {
+    const artifact = await this.assertFits(artifactId, devices);
+    const dto = options;
     const id = randomUUID();
     const now = new Date().toISOString();
     const deployment = this.deployments.create({
       id,
       artifactId: artifact.id,
       modelVersion: artifact.modelVersion,
-      target: dto.target,
+      target: label,
       status: 'active',
+      paused: false,
       chunkSize: dto.chunkSize ?? DEFAULT_CHUNK_SIZE,
       maxConcurrent: dto.maxConcurrent ?? DEFAULT_MAX_CONCURRENT,
       maxAttempts: dto.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
@@ -154,6 +177,13 @@ export class DeploymentsService {
     return this.get(id);
   }
 
+  /** Stops (or restarts) new offers of an active deployment; downloads under way finish. */
+  async setPaused(id: string, paused: boolean): Promise<void> {
+    const result = await this.deployments.update({ id, status: 'active' }, { paused });
+    if (!result.affected) return;
+    await this.engine.sync();
+  }
+
   private async countsByDeployment(ids: string[]): Promise<Map<string, Record<OtaSessionState, number>>> {
     const result = new Map<string, Record<OtaSessionState, number>>();
     if (ids.length === 0) return result;
@@ -181,6 +211,7 @@ export class DeploymentsService {
       modelVersion: d.modelVersion,
       target: d.target,
       status: d.status,
+      paused: d.paused,
       size: d.size,
       sha256: d.sha256,
       chunkSize: d.chunkSize,

@@ -138,6 +138,8 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
     const deployments = await this.deployments.findBy({ status: 'active' });
     const fresh = deployments.filter((d) => !this.active.has(d.id));
     for (const deployment of fresh) this.active.set(deployment.id, deployment);
+    // A pause or resume is written by whichever replica took the request.
+    for (const d of deployments) (this.active.get(d.id) as Deployment).paused = d.paused;
     const current = new Set(deployments.map((d) => d.id));
     for (const id of [...this.active.keys()]) if (!current.has(id)) this.active.delete(id);
     if (fresh.length > 0) {
@@ -344,6 +346,7 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
     this.pumping = true;
     try {
       for (const deployment of this.active.values()) {
+        if (deployment.paused) continue; // downloads under way finish; no new offers
         let free = deployment.maxConcurrent;
         for (const live of this.live.values())
           if (live.deployment.id === deployment.id && this.presence.isOnline(live.row.deviceId)) free--;

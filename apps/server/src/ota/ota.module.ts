@@ -22,6 +22,6 @@ import { ProvisioningController } from './provisioning.controller';
   ],
   controllers: [DeploymentsController, ProvisioningController],
   providers: [DeploymentsService, OtaArtifactCache, OtaEngine],
-  exports: [OtaEngine],
+  exports: [OtaEngine, DeploymentsService],
 })
 export class OtaModule {}

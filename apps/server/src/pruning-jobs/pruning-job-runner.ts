@@ -12,7 +12,14 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ModelsService } from '../models/models.service';
 import { ProfilesService } from '../profiles/profiles.service';
 import { PruningJob, PruningJobResult } from './pruning-job.entity';
-import type { PruningWorkerInput, PruningWorkerOutput, WorkerMessage } from './pruning-worker-protocol';
+import {
+  FIELD_SAMPLE_SOURCE,
+  FieldImageSet,
+  FieldSampleSource,
+  PruningWorkerInput,
+  PruningWorkerOutput,
+  WorkerMessage,
+} from './pruning-worker-protocol';
 
 /**
  * Runs queued pruning jobs in worker threads, one at a time by default (each trains on all
@@ -34,6 +41,7 @@ export class PruningJobRunner implements OnApplicationBootstrap, OnApplicationSh
     private readonly models: ModelsService,
     private readonly artifacts: ArtifactsService,
     private readonly profiles: ProfilesService,
+    @Inject(FIELD_SAMPLE_SOURCE) private readonly fieldSamples: FieldSampleSource,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -75,6 +83,7 @@ export class PruningJobRunner implements OnApplicationBootstrap, OnApplicationSh
       modelJsonPath: join(this.artifacts.store.root, version.artifactId, 'model.json'),
       profiles: await Promise.all(job.profiles.map((name) => this.profiles.get(name))),
       options: job.options,
+      fieldSets: await this.fieldSetsFor(job),
       outDir,
     };
     await this.save(job, {
@@ -131,6 +140,17 @@ export class PruningJobRunner implements OnApplicationBootstrap, OnApplicationSh
       if (!this.stopping && code !== 0)
         void finish({ status: 'failed', error: `worker exited with code ${code}` });
     });
+  }
+
+  /** The labelled field samples of each profile, read when the job starts (a re-queued job reads them again). */
+  private async fieldSetsFor(job: PruningJob): Promise<Record<string, FieldImageSet>> {
+    const sets: Record<string, FieldImageSet> = {};
+    if (!job.options.fieldSampleShare) return sets;
+    for (const profile of job.profiles) {
+      const set = await this.fieldSamples.labelledImageSet(profile, { since: job.options.fieldSampleSince });
+      if (set) sets[profile] = set;
+    }
+    return sets;
   }
 
   private async storeResults(

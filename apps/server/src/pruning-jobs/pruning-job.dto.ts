@@ -84,6 +84,15 @@ export class CreatePruningJobDto {
   @Min(100)
   trainLimit?: number;
 
+  @ApiPropertyOptional({
+    description: "share (0-0.9) of fine-tuning images drawn from the profile's labelled field samples",
+  })
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(0.9)
+  fieldSampleShare?: number;
+
   @ApiPropertyOptional({ description: 'test images for the report accuracies (all by default)' })
   @IsOptional()
   @IsInt()

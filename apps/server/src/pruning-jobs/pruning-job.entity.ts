@@ -14,6 +14,13 @@ export interface PruningJobOptions {
   distill: boolean;
   /** Cap on training images (smaller, faster runs); all when absent. */
   trainLimit?: number;
+  /**
+   * Fine-tune with the profile's stored labelled field samples, mixed in at this share of
+   * the training images (0 or absent: none). Set by the closed loop when it re-prunes.
+   */
+  fieldSampleShare?: number;
+  /** Only field samples received at or after this time (epoch ms): those of the drift at hand. */
+  fieldSampleSince?: number;
   /** Test images for the report's accuracies (int8 evaluation is slow); all when absent. */
   testLimit?: number;
 }

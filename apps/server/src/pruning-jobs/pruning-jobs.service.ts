@@ -7,7 +7,7 @@ import { AppError } from '../errors/app-error';
 import { ModelsService } from '../models/models.service';
 import { ProfilesService } from '../profiles/profiles.service';
 import { CreatePruningJobDto } from './pruning-job.dto';
-import { PruningJob } from './pruning-job.entity';
+import { PruningJob, PruningJobOptions } from './pruning-job.entity';
 import { PruningJobRunner } from './pruning-job-runner';
 
 const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
@@ -22,7 +22,11 @@ export class PruningJobsService {
     private readonly profiles: ProfilesService,
   ) {}
 
-  async create(dto: CreatePruningJobDto): Promise<PruningJob> {
+  /** Queues a job; `internal` carries what only the server itself sets (the closed loop). */
+  async create(
+    dto: CreatePruningJobDto,
+    internal: Pick<PruningJobOptions, 'fieldSampleSince'> = {},
+  ): Promise<PruningJob> {
     if (!dto.model && !dto.modelVersionId)
       throw new AppError('INVALID_INPUT', 'give "model" (its latest version is pruned) or "modelVersionId"');
     const version = dto.modelVersionId
@@ -44,6 +48,8 @@ export class PruningJobsService {
         scorer: dto.scorer ?? 'taylor',
         distill: dto.distill ?? false,
         trainLimit: dto.trainLimit,
+        fieldSampleShare: dto.fieldSampleShare || undefined,
+        ...internal,
         testLimit: dto.testLimit,
       },
       status: 'queued',

@@ -7,9 +7,32 @@ export interface PruningWorkerInput {
   modelJsonPath: string;
   profiles: DeviceProfileSpec[];
   options: PruningJobOptions;
+  /** Labelled field samples per profile, mixed into that profile's fine-tuning data. */
+  fieldSets: Record<string, FieldImageSet>;
   /** The worker writes `<outDir>/<profile>/{model.json, weights.bin, model.tflite, ...}`. */
   outDir: string;
 }
+
+/** Labelled images a device fleet uploaded (uint8 pixels, NHWC). */
+export interface FieldImageSet {
+  images: Uint8Array;
+  labels: Uint8Array;
+  count: number;
+  height: number;
+  width: number;
+  channels: number;
+}
+
+/** Where the runner finds a profile's field samples (the field-samples module provides it). */
+export interface FieldSampleSource {
+  labelledImageSet(
+    profile: string,
+    options?: { max?: number; since?: number },
+  ): Promise<FieldImageSet | undefined>;
+}
+
+/** Injection token of the FieldSampleSource. */
+export const FIELD_SAMPLE_SOURCE = Symbol('FIELD_SAMPLE_SOURCE');
 
 export interface PruningWorkerOutput {
   profile: string;

@@ -9,7 +9,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   DatasetName,
+  ImageSet,
   loadDataset,
+  mixIn,
   representativeSubset,
   splitDataset,
   take,
@@ -50,7 +52,7 @@ async function run(): Promise<PruningWorkerOutput[]> {
     if (abort.signal.aborted) throw new Error('cancelled');
     const { result, exported, report } = await pruneForProfile({
       model,
-      train: imageSetData(train),
+      train: imageSetData(withFieldSamples(train, profile.name)),
       validation: imageSetData(splits.validation),
       test: splits.test,
       testCount: options.testLimit ? Math.min(options.testLimit, splits.test.count) : undefined,
@@ -80,6 +82,19 @@ async function run(): Promise<PruningWorkerOutput[]> {
     outputs.push({ profile: profile.name, dir, fits: fit.fits, reasons: fit.reasons, report: { ...report } });
   }
   return outputs;
+}
+
+/** The training set with the profile's field samples mixed in, when the job asks for them. */
+function withFieldSamples(train: ImageSet, profile: string): ImageSet {
+  const share = input.options.fieldSampleShare;
+  const field = input.fieldSets[profile];
+  if (!share || !field || field.count === 0) return train;
+  const mixed = mixIn(train, { ...field, classNames: train.classNames }, share, input.options.seed);
+  send({
+    type: 'log',
+    line: `${profile}: fine-tuning with ${field.count} field sample(s) repeated to ${Math.round(share * 100)}% of ${mixed.count} images`,
+  });
+  return mixed;
 }
 
 run()

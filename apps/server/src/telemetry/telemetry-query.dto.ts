@@ -16,14 +16,20 @@ export class TelemetryQueryDto {
   @IsString()
   artifactId?: string;
 
-  @ApiPropertyOptional({ description: 'windows ending at or after this time (ms since the epoch)' })
+  @ApiPropertyOptional({
+    description:
+      'raw windows ending at or after this time; for summary and rollups, buckets starting at or after it (ms since the epoch)',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
   since?: number;
 
-  @ApiPropertyOptional({ description: 'windows ending before this time (ms since the epoch)' })
+  @ApiPropertyOptional({
+    description:
+      'raw windows ending before this time; for summary and rollups, buckets starting before it (ms since the epoch)',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -39,12 +45,36 @@ export class TelemetryQueryDto {
   limit?: number;
 }
 
+/** Filters of the rollup-backed queries (summary, rollups). */
 export class TelemetrySummaryQueryDto extends TelemetryQueryDto {
   @ApiPropertyOptional({ enum: TELEMETRY_GROUPS, default: 'artifact' })
   @IsOptional()
   @IsIn(TELEMETRY_GROUPS)
   groupBy?: TelemetryGroup;
+
+  @ApiPropertyOptional({ description: "the device's profile when the windows arrived" })
+  @IsOptional()
+  @IsString()
+  profile?: string;
 }
+
+export class TelemetryRollupsQueryDto extends TelemetrySummaryQueryDto {
+  @ApiPropertyOptional({
+    description: 'bucket length in seconds, a whole multiple of TELEMETRY_BUCKET_S (default: that)',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(366 * 86_400)
+  bucketS?: number;
+}
+
+/** Rollup filters without paging or grouping. */
+export type TelemetryRollupFilter = Pick<
+  TelemetrySummaryQueryDto,
+  'deviceId' | 'artifactId' | 'profile' | 'since' | 'until'
+>;
 
 /** Totals over the windows of one group. */
 export interface TelemetrySummaryRow {
@@ -59,4 +89,31 @@ export interface TelemetrySummaryRow {
   latencyMeanMs: number | null;
   /** Largest p95 of any window (an upper bound of the group's p95). */
   latencyP95MaxMs: number | null;
+}
+
+/** One group's totals in one time bucket. */
+export interface TelemetryRollupPoint extends TelemetrySummaryRow {
+  /** Start of the bucket, ms since the epoch (server clock at ingestion). */
+  bucketStart: number;
+  /** Top-1 confidence counts in 10 bins, summed. */
+  confidenceHistogram: number[];
+}
+
+/** What the closed loop asks of the rollups. */
+export interface AccuracyTotalsFilter {
+  profile?: string;
+  artifactId?: string;
+  /** Any number of devices (queried in chunks). */
+  deviceIds?: string[];
+  /** Buckets starting at or after this time (ms). */
+  since: number;
+  /** Buckets starting before this time (ms). */
+  until?: number;
+}
+
+export interface AccuracyTotals {
+  windows: number;
+  samples: number;
+  labelled: number;
+  correct: number;
 }

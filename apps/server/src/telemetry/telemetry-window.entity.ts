@@ -6,7 +6,7 @@ const BIGINT = {
   transformer: { to: (v: number) => v, from: (v: string | number) => Number(v) },
 };
 
-/** One telemetry window as a device sent it (raw rows; rollups come later). */
+/** One telemetry window as a device sent it (raw rows, kept for TELEMETRY_RAW_RETENTION_H). */
 @Entity('telemetry_windows')
 @Index(['deviceId', 'seq'], { unique: true })
 @Index(['artifactId', 'windowEnd'])
@@ -55,6 +55,7 @@ export class TelemetryWindowRow {
   arenaUsedBytes!: number;
 
   /** Server clock when the window arrived (devices without a clock send 0 times). */
+  @Index('IDX_telemetry_windows_received_at')
   @Column({ name: 'received_at', ...BIGINT })
   receivedAt!: number;
 }

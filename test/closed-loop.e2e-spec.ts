@@ -1,0 +1,232 @@
+import '@tensorflow/tfjs-backend-cpu';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { loadDataset, toFloat01 } from '@fleetprune/datasets';
+import { DeviceAgent, parseShiftSpec, SampleSource } from '@fleetprune/devices';
+import { serializeLayersModel } from '@fleetprune/tfjs-runtime';
+import type { RunningServer } from '../apps/server/src/create-server';
+import { api, eventually, registerAgent, startServer, tempDataDir } from './helpers';
+
+jest.setTimeout(420_000);
+
+const DEVICES = 8;
+
+interface AuditEvent {
+  id: number;
+  type: string;
+  message: string;
+  subject: string;
+  evidence: Record<string, any>;
+}
+
+/** A Fashion-MNIST MLP (784-64-10) trained briefly with seeded weights: the dense model. */
+async function trainDenseModel(): Promise<tfl.Sequential> {
+  await tf.setBackend('cpu');
+  const { train } = loadDataset('fashion-mnist');
+  const n = 4000;
+  const model = tfl.sequential({
+    layers: [
+      tfl.layers.flatten({ inputShape: [28, 28, 1] }),
+      tfl.layers.dense({
+        units: 64,
+        activation: 'relu',
+        kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }),
+      }),
+      tfl.layers.dense({
+        units: 10,
+        activation: 'softmax',
+        kernelInitializer: tfl.initializers.glorotUniform({ seed: 2 }),
+      }),
+    ],
+  });
+  model.compile({
+    optimizer: tf.train.adam(3e-3),
+    loss: 'sparseCategoricalCrossentropy',
+    metrics: ['accuracy'],
+  });
+  const x = tf.tensor4d(toFloat01(train, 0, n), [n, 28, 28, 1]);
+  const y = tf.tensor1d(Array.from(train.labels.subarray(0, n)), 'float32');
+  await model.fit(x, y, { epochs: 4, batchSize: 64, shuffle: false, verbose: 0 });
+  tf.dispose([x, y]);
+  return model;
+}
+
+describe('closed loop: drift -> re-prune -> canary -> promote, and a worse candidate rolled back', () => {
+  let server: RunningServer;
+  let call: ReturnType<typeof api>;
+  const agents: DeviceAgent[] = [];
+  const samples = SampleSource.fromDataset('fashion-mnist', { shuffleSeed: 7 });
+
+  const events = async (): Promise<AuditEvent[]> => (await call('GET', '/api/events?profile=rpi-4')).json;
+  const accuracyOf = async (artifactId: string, since: number) => {
+    const [row] = (
+      await call('GET', `/api/telemetry/summary?groupBy=artifact&artifactId=${artifactId}&since=${since}`)
+    ).json;
+    return row
+      ? { labelled: row.labelled as number, accuracy: row.accuracy as number }
+      : { labelled: 0, accuracy: 0 };
+  };
+  const running = (artifactId: string) =>
+    agents.filter((a) => a.state.activeArtifactId === artifactId).length;
+
+  afterAll(async () => {
+    await Promise.all(agents.map((a) => a.stop()));
+    await server?.app.close();
+  });
+
+  it('detects the drift, re-prunes with field samples, canaries, promotes, and accuracy recovers', async () => {
+    server = await startServer(tempDataDir(), { CLOSED_LOOP_TICK_S: '0.5', TELEMETRY_BUCKET_S: '1' });
+    call = api(server);
+
+    // The incumbent: the dense model pruned hard for the profile by a pruning job.
+    const form = new FormData();
+    form.append('name', 'fmnist-mlp');
+    form.append('dataset', 'fashion-mnist');
+    for (const file of await serializeLayersModel(await trainDenseModel()))
+      form.append('files', new Blob([new Uint8Array(file.bytes)]), file.name);
+    const model = (await call('POST', '/api/models', form)).json.model;
+    const job = (
+      await call('POST', '/api/pruning-jobs', {
+        model: model.id,
+        profiles: ['rpi-4'],
+        targetParams: 0.25,
+        epochs: 1,
+        trainLimit: 4000,
+        testLimit: 300,
+      })
+    ).json;
+    await eventually(
+      async () => (await call('GET', `/api/pruning-jobs/${job.id}`)).json.status === 'succeeded',
+      120_000,
+    );
+    const incumbent = (await call('GET', `/api/pruning-jobs/${job.id}`)).json.results[0].artifactId as string;
+
+    for (let i = 0; i < DEVICES; i++) {
+      const { agent } = await registerAgent(
+        server,
+        { name: `loop-${i}`, group: 'loop' },
+        { samples, sampleOffset: i * 1200, inferenceIntervalMs: 15, telemetryIntervalMs: 500 },
+      );
+      agents.push(agent);
+      await agent.start();
+    }
+    const first = (await call('POST', '/api/rollouts', { artifactId: incumbent, target: 'profile:rpi-4' }))
+      .json;
+    await eventually(
+      async () => (await call('GET', `/api/rollouts/${first.id}`)).json.status === 'completed',
+      60_000,
+    );
+
+    const policy = await call('PUT', '/api/drift-policies/rpi-4', {
+      targetAccuracy: 0.7,
+      windowS: 4,
+      minSamples: 300,
+      cooldownS: 3600,
+      repruneRelax: 2.5,
+      repruneEpochs: 1,
+      repruneTrainLimit: 4000,
+      repruneTestLimit: 300,
+      fieldSampleShare: 0.5,
+      sampleWaitS: 6,
+      canaryShare: 0.25,
+      canaryMinSamples: 300,
+      canaryTimeoutS: 240,
+    });
+    expect(policy.status).toBe(200);
+
+    // Clean inputs: the model meets its target and the monitor sees no drift.
+    const cleanSince = Date.now();
+    await eventually(async () => (await accuracyOf(incumbent, cleanSince)).labelled >= 600, 30_000);
+    const clean = await accuracyOf(incumbent, cleanSince);
+    const check = (await call('GET', '/api/drift-policies/rpi-4')).json.lastCheck;
+    expect(check.skipped).toBeNull();
+    expect(clean.accuracy).toBeGreaterThan(0.7);
+    expect((await events()).filter((e) => e.type === 'drift_detected')).toHaveLength(0);
+
+    // The shift: noisy sensors on every device.
+    const shiftedAt = Date.now();
+    samples.setShift(parseShiftSpec('noise:0.35'));
+    await eventually(
+      async () =>
+        (await events()).some(
+          (e) => e.type === 'remediation_completed' || e.type === 'rolled_back' || e.type.endsWith('failed'),
+        ),
+      300_000,
+    );
+    const trail = await events();
+    console.log(trail.map((e) => `${e.type}: ${e.message}`).join('\n'));
+    const decisions = trail.map((e) => e.type).filter((t) => !t.startsWith('rollout_'));
+    expect(decisions).toEqual([
+      'drift_detected',
+      'samples_requested',
+      'reprune_started',
+      'canary_started',
+      'promoted',
+      'remediation_completed',
+    ]);
+    const drift = trail.find((e) => e.type === 'drift_detected')!;
+    expect(drift.evidence.upperBound).toBeLessThan(0.7);
+    expect(drift.evidence.labelled).toBeGreaterThanOrEqual(300);
+    const promoted = trail.find((e) => e.type === 'promoted')!;
+    expect(promoted.evidence.difference.lower).toBeGreaterThan(-0.02);
+    const candidate = trail.find((e) => e.type === 'canary_started')!.evidence.candidateArtifactId as string;
+    expect(running(candidate)).toBe(DEVICES);
+
+    // Recovery: the whole fleet on the new model, measured on the shifted inputs.
+    const recoveredSince = Date.now();
+    await eventually(async () => (await accuracyOf(candidate, recoveredSince)).labelled >= 1000, 60_000);
+    const during = await accuracyOf(incumbent, shiftedAt);
+    const after = await accuracyOf(candidate, recoveredSince);
+    console.log(
+      `clean ${clean.accuracy}, drifted ${during.accuracy}, recovered ${after.accuracy}; shift to recovery ${(recoveredSince - shiftedAt) / 1000} s`,
+    );
+    expect(after.accuracy).toBeGreaterThan(during.accuracy + 0.05);
+  });
+
+  it('rolls back a canary that is worse than the model it would replace', async () => {
+    const incumbent = agents[0].state.activeArtifactId as string;
+    const before = (await events()).length;
+    // The operator raises the bar and (unwisely) asks for a far smaller re-pruned model.
+    expect(
+      (
+        await call('PUT', '/api/drift-policies/rpi-4', {
+          targetAccuracy: 0.95,
+          windowS: 4,
+          minSamples: 300,
+          cooldownS: 0,
+          repruneRelax: 0.1,
+          repruneEpochs: 0.05,
+          repruneTrainLimit: 1000,
+          repruneTestLimit: 300,
+          fieldSampleShare: 0,
+          canaryShare: 0.25,
+          canaryMinSamples: 300,
+          canaryTimeoutS: 240,
+        })
+      ).status,
+    ).toBe(200);
+    await eventually(
+      async () =>
+        (await events()).slice(before).some((e) => e.type === 'rolled_back' || e.type.endsWith('failed')),
+      240_000,
+    );
+    const fresh = (await events()).slice(before);
+    const subject = fresh.find((e) => e.type === 'drift_detected')!.subject;
+    const run = fresh.filter((e) => e.subject === subject);
+    console.log(run.map((e) => `${e.type}: ${e.message}`).join('\n'));
+    expect(run.map((e) => e.type)).toEqual([
+      'drift_detected',
+      'reprune_started',
+      'canary_started',
+      'rolled_back',
+    ]);
+    const verdict = run[3].evidence;
+    expect(verdict.difference.upper).toBeLessThan(0);
+    expect(verdict.candidate.labelled).toBeGreaterThanOrEqual(300);
+    // The canary devices are back on the incumbent; the others never left it.
+    await eventually(async () => running(incumbent) === DEVICES, 60_000);
+    const rollout = (await call('GET', `/api/rollouts/${run[2].evidence.rolloutId}`)).json;
+    expect(rollout).toMatchObject({ status: 'rolled_back', stageIndex: 0 });
+    await call('PUT', '/api/drift-policies/rpi-4', { targetAccuracy: 0.5, enabled: false });
+  });
+});
