@@ -39,7 +39,7 @@ async function recreateDatabase(databaseUrl: string): Promise<void> {
 describeIfPostgres('fleet server on PostgreSQL', () => {
   let server: RunningServer;
   const dataDir = tempDataDir();
-  const start = () => startServer(dataDir, { DATABASE_URL: url! });
+  const start = () => startServer(dataDir, { DATABASE_URL: url!, CLOSED_LOOP_TICK_S: '0.5' });
 
   afterAll(async () => server?.app.close());
 
@@ -66,7 +66,7 @@ describeIfPostgres('fleet server on PostgreSQL', () => {
     expect((await api(server)('GET', '/api/groups')).json).toEqual([{ name: 'lab', devices: 1, online: 0 }]);
   });
 
-  it('runs an OTA deployment and stores telemetry (bigint columns, raw summaries)', async () => {
+  it('runs an OTA deployment, stores telemetry (bigint columns) and a rollout with its audit trail', async () => {
     const call = api(server);
     const { id, agent } = await registerAgent(server, { name: 'pg-pi' });
     await agent.start();
@@ -91,6 +91,33 @@ describeIfPostgres('fleet server on PostgreSQL', () => {
       expect(window.windowEnd).toBeGreaterThan(1.7e12); // epoch ms survive the bigint column as a number
       const summary = (await call('GET', '/api/telemetry/summary?groupBy=profile')).json;
       expect(summary).toEqual([expect.objectContaining({ key: 'rpi-4', windows: 1, samples: 2 })]);
+
+      // Closed-loop tables: a staged rollout, a drift policy and the audit trail.
+      const rollout = (
+        await call('POST', '/api/rollouts', {
+          artifactId: artifact.id,
+          target: 'device:' + id,
+          stages: [100],
+        })
+      ).json;
+      await eventually(
+        async () => (await call('GET', `/api/rollouts/${rollout.id}`)).json.status === 'completed',
+        15_000,
+      );
+      const policy = await call('PUT', '/api/drift-policies/rpi-4', { targetAccuracy: 0.8, enabled: false });
+      expect(policy.json).toMatchObject({
+        profile: 'rpi-4',
+        targetAccuracy: 0.8,
+        enabled: false,
+        canaryShare: 0.1,
+      });
+      const trail = (await call('GET', `/api/events?subject=rollout:${rollout.id}`)).json;
+      expect(trail.map((e: { type: string }) => e.type)).toEqual([
+        'rollout_started',
+        'rollout_stage_started',
+        'rollout_completed',
+      ]);
+      expect(trail[0].evidence).toMatchObject({ devices: 1, stages: [100] });
     } finally {
       await agent.stop();
     }
