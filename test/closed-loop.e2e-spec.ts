@@ -5,7 +5,7 @@ import { loadDataset, toFloat01 } from '@fleetprune/datasets';
 import { DeviceAgent, parseShiftSpec, SampleSource } from '@fleetprune/devices';
 import { serializeLayersModel } from '@fleetprune/tfjs-runtime';
 import type { RunningServer } from '../apps/server/src/create-server';
-import { api, eventually, registerAgent, startServer, tempDataDir } from './helpers';
+import { api, eventually, freePort, registerAgent, startServer, tempDataDir } from './helpers';
 
 jest.setTimeout(420_000);
 
@@ -52,8 +52,19 @@ async function trainDenseModel(): Promise<tfl.Sequential> {
 }
 
 describe('closed loop: drift -> re-prune -> canary -> promote, and a worse candidate rolled back', () => {
+  const dataDir = tempDataDir();
   let server: RunningServer;
   let call: ReturnType<typeof api>;
+  let mqttPort: number;
+  /** (Re)starts the server on the same data and broker port, so devices reconnect to it. */
+  const boot = async () => {
+    server = await startServer(dataDir, {
+      MQTT_PORT: String(mqttPort),
+      CLOSED_LOOP_TICK_S: '0.5',
+      TELEMETRY_BUCKET_S: '1',
+    });
+    call = api(server);
+  };
   const agents: DeviceAgent[] = [];
   const samples = SampleSource.fromDataset('fashion-mnist', { shuffleSeed: 7 });
 
@@ -75,8 +86,8 @@ describe('closed loop: drift -> re-prune -> canary -> promote, and a worse candi
   });
 
   it('detects the drift, re-prunes with field samples, canaries, promotes, and accuracy recovers', async () => {
-    server = await startServer(tempDataDir(), { CLOSED_LOOP_TICK_S: '0.5', TELEMETRY_BUCKET_S: '1' });
-    call = api(server);
+    mqttPort = await freePort();
+    await boot();
 
     // The incumbent: the dense model pruned hard for the profile by a pruning job.
     const form = new FormData();
@@ -183,7 +194,7 @@ describe('closed loop: drift -> re-prune -> canary -> promote, and a worse candi
     expect(after.accuracy).toBeGreaterThan(during.accuracy + 0.05);
   });
 
-  it('rolls back a canary that is worse than the model it would replace', async () => {
+  it('rolls back a canary that is worse than the model it would replace, across a server restart mid-canary', async () => {
     const incumbent = agents[0].state.activeArtifactId as string;
     const before = (await events()).length;
     // The operator raises the bar and (unwisely) asks for a far smaller re-pruned model.
@@ -205,6 +216,15 @@ describe('closed loop: drift -> re-prune -> canary -> promote, and a worse candi
         })
       ).status,
     ).toBe(200);
+    // Stop the server while the canary runs; the restarted one carries on from the database.
+    await eventually(
+      async () => (await events()).slice(before).some((e) => e.type === 'canary_started'),
+      120_000,
+    );
+    const remediation = (await call('GET', '/api/remediations?profile=rpi-4')).json[0];
+    expect(remediation.state).toBe('canary');
+    await server.app.close();
+    await boot();
     await eventually(
       async () =>
         (await events()).slice(before).some((e) => e.type === 'rolled_back' || e.type.endsWith('failed')),
@@ -227,6 +247,12 @@ describe('closed loop: drift -> re-prune -> canary -> promote, and a worse candi
     await eventually(async () => running(incumbent) === DEVICES, 60_000);
     const rollout = (await call('GET', `/api/rollouts/${run[2].evidence.rolloutId}`)).json;
     expect(rollout).toMatchObject({ status: 'rolled_back', stageIndex: 0 });
+    // Resumed, not restarted: the same run decided, and no second job or canary was made.
+    expect(subject).toBe(`remediation:${remediation.id}`);
+    expect((await call('GET', '/api/pruning-jobs')).json).toHaveLength(3);
+    expect(
+      (await call('GET', '/api/rollouts')).json.filter((r: { kind: string }) => r.kind === 'canary'),
+    ).toHaveLength(2);
     await call('PUT', '/api/drift-policies/rpi-4', { targetAccuracy: 0.5, enabled: false });
   });
 });
