@@ -1,10 +1,8 @@
-import '@tensorflow/tfjs-backend-cpu';
-import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
-import { loadDataset, toFloat01 } from '@fleetprune/datasets';
+import { loadDataset } from '@fleetprune/datasets';
 import { DeviceAgent, parseShiftSpec, SampleSource } from '@fleetprune/devices';
 import { serializeLayersModel } from '@fleetprune/tfjs-runtime';
 import type { RunningServer } from '../apps/server/src/create-server';
+import { trainFashionMlp } from '../devices/src/testing/fashion-model';
 import { api, eventually, freePort, registerAgent, startServer, tempDataDir } from './helpers';
 
 jest.setTimeout(420_000);
@@ -17,38 +15,6 @@ interface AuditEvent {
   message: string;
   subject: string;
   evidence: Record<string, any>;
-}
-
-/** A Fashion-MNIST MLP (784-64-10) trained briefly with seeded weights: the dense model. */
-async function trainDenseModel(): Promise<tfl.Sequential> {
-  await tf.setBackend('cpu');
-  const { train } = loadDataset('fashion-mnist');
-  const n = 4000;
-  const model = tfl.sequential({
-    layers: [
-      tfl.layers.flatten({ inputShape: [28, 28, 1] }),
-      tfl.layers.dense({
-        units: 64,
-        activation: 'relu',
-        kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }),
-      }),
-      tfl.layers.dense({
-        units: 10,
-        activation: 'softmax',
-        kernelInitializer: tfl.initializers.glorotUniform({ seed: 2 }),
-      }),
-    ],
-  });
-  model.compile({
-    optimizer: tf.train.adam(3e-3),
-    loss: 'sparseCategoricalCrossentropy',
-    metrics: ['accuracy'],
-  });
-  const x = tf.tensor4d(toFloat01(train, 0, n), [n, 28, 28, 1]);
-  const y = tf.tensor1d(Array.from(train.labels.subarray(0, n)), 'float32');
-  await model.fit(x, y, { epochs: 4, batchSize: 64, shuffle: false, verbose: 0 });
-  tf.dispose([x, y]);
-  return model;
 }
 
 describe('closed loop: drift -> re-prune -> canary -> promote, and a worse candidate rolled back', () => {
@@ -93,7 +59,9 @@ describe('closed loop: drift -> re-prune -> canary -> promote, and a worse candi
     const form = new FormData();
     form.append('name', 'fmnist-mlp');
     form.append('dataset', 'fashion-mnist');
-    for (const file of await serializeLayersModel(await trainDenseModel()))
+    for (const file of await serializeLayersModel(
+      await trainFashionMlp(loadDataset('fashion-mnist').train, { count: 4000, epochs: 4, hidden: 64 }),
+    ))
       form.append('files', new Blob([new Uint8Array(file.bytes)]), file.name);
     const model = (await call('POST', '/api/models', form)).json.model;
     const job = (
