@@ -6,6 +6,7 @@ COPY tsconfig*.json nest-cli.json ./
 COPY apps apps
 COPY libs libs
 COPY bin bin
+COPY firmware-templates firmware-templates
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev
 
 FROM node:20-bookworm-slim

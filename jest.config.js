@@ -3,7 +3,7 @@ const transform = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json', diagnostics: false }],
 };
 const moduleNameMapper = {
-  '^@fleetprune/(tflite|pruning|protocol|datasets|tfjs-runtime)$': '<rootDir>/libs/$1/src',
+  '^@fleetprune/(tflite|pruning|protocol|datasets|tfjs-runtime|firmware)$': '<rootDir>/libs/$1/src',
   '^@fleetprune/devices$': '<rootDir>/devices/src',
 };
 const common = { rootDir: __dirname, testEnvironment: 'node', transform, moduleNameMapper };

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { loadDataset } from '@fleetprune/datasets';
 import { DeviceAgent, parseShiftSpec, SampleSource } from '@fleetprune/devices';
 import { serializeLayersModel } from '@fleetprune/tfjs-runtime';
@@ -198,8 +199,14 @@ describe('closed loop: drift -> re-prune -> canary -> promote, and a worse candi
         (await events()).slice(before).some((e) => e.type === 'rolled_back' || e.type.endsWith('failed')),
       240_000,
     );
+    // Hold the loop still (the bar is still above what any model reaches here).
+    await call('PUT', '/api/drift-policies/rpi-4', { targetAccuracy: 0.5, enabled: false });
     const fresh = (await events()).slice(before);
     const subject = fresh.find((e) => e.type === 'drift_detected')!.subject;
+    const decided = fresh.findIndex((e) => e.type === 'rolled_back');
+    // Resumed, not restarted: one run from drift to verdict, with one job and one canary.
+    expect(fresh.slice(0, decided).filter((e) => e.type === 'drift_detected')).toHaveLength(1);
+    expect(subject).toBe(`remediation:${remediation.id}`);
     const run = fresh.filter((e) => e.subject === subject);
     console.log(run.map((e) => `${e.type}: ${e.message}`).join('\n'));
     expect(run.map((e) => e.type)).toEqual([
@@ -215,12 +222,69 @@ describe('closed loop: drift -> re-prune -> canary -> promote, and a worse candi
     await eventually(async () => running(incumbent) === DEVICES, 60_000);
     const rollout = (await call('GET', `/api/rollouts/${run[2].evidence.rolloutId}`)).json;
     expect(rollout).toMatchObject({ status: 'rolled_back', stageIndex: 0 });
-    // Resumed, not restarted: the same run decided, and no second job or canary was made.
-    expect(subject).toBe(`remediation:${remediation.id}`);
-    expect((await call('GET', '/api/pruning-jobs')).json).toHaveLength(3);
-    expect(
-      (await call('GET', '/api/rollouts')).json.filter((r: { kind: string }) => r.kind === 'canary'),
-    ).toHaveLength(2);
+  });
+
+  it('rolls back a canary that fails to install', async () => {
+    const incumbent = agents[0].state.activeArtifactId as string;
+    // Devices provisioned with the wrong signing key refuse every new model.
+    const wrongKey = generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
+      .publicKey.export({ type: 'spki', format: 'pem' })
+      .toString();
+    for (let i = 0; i < agents.length; i++) {
+      await agents[i].stop();
+      agents[i] = new DeviceAgent({ ...agents[i].options, publicKeyPem: wrongKey });
+      await agents[i].start();
+    }
+    // Whatever the previous policy had started is over before this one begins.
+    const open = ['sampling', 'repruning', 'canary', 'promoting'];
+    await eventually(
+      async () =>
+        (await call('GET', '/api/remediations')).json.every(
+          (r: { state: string }) => !open.includes(r.state),
+        ),
+      60_000,
+    );
+    const before = (await events()).length;
+    await call('PUT', '/api/drift-policies/rpi-4', {
+      targetAccuracy: 0.95,
+      windowS: 4,
+      minSamples: 300,
+      cooldownS: 0,
+      repruneRelax: 1,
+      repruneEpochs: 0.05,
+      repruneTrainLimit: 1000,
+      repruneTestLimit: 300,
+      fieldSampleShare: 0,
+      canaryShare: 0.25,
+      canaryTimeoutS: 240,
+    });
+    /** The first run this policy opened, once it has ended. */
+    const ended = async () => {
+      const fresh = (await events()).slice(before);
+      const subject = fresh.find((e) => e.type === 'drift_detected')?.subject;
+      const run = fresh.filter((e) => e.subject === subject);
+      return subject && run.some((e) => e.type === 'rolled_back' || e.type.endsWith('failed'))
+        ? subject
+        : undefined;
+    };
+    await eventually(async () => (await ended()) !== undefined, 240_000);
     await call('PUT', '/api/drift-policies/rpi-4', { targetAccuracy: 0.5, enabled: false });
+    const subject = await ended();
+    const fresh = (await events()).slice(before);
+    console.log(fresh.map((e) => `${e.type} ${e.subject}: ${e.message}`).join('\n'));
+    const run = fresh.filter((e) => e.subject === subject);
+    expect(run.map((e) => e.type)).toEqual([
+      'drift_detected',
+      'reprune_started',
+      'canary_started',
+      'rolled_back',
+    ]);
+    expect(run[3].message).toMatch(/failed to install/);
+    const rollout = (await call('GET', `/api/rollouts/${run[2].evidence.rolloutId}`)).json;
+    expect(rollout.status).toBe('rolled_back');
+    const canary = (await call('GET', `/api/deployments/${rollout.deploymentIds[0]}`)).json;
+    expect(canary.sessions.map((s: { reason: string }) => s.reason)).toContain('SIGNATURE_INVALID');
+    // Nothing to put back: the devices kept their model throughout.
+    expect(running(incumbent)).toBe(DEVICES);
   });
 });

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadFashionMnist, take } from '@fleetprune/datasets';
-import { RpiAgentProcess } from '../apps/cli/src/firmware/rpi';
+import { RpiAgentProcess } from '@fleetprune/firmware';
 import type { RunningServer } from '../apps/server/src/create-server';
 import { trainFashionModel } from '../devices/src/testing/fashion-model';
 import { api, eventually, startServer, tempDataDir } from './helpers';

@@ -1,6 +1,7 @@
 // A bare mqtt.js subscriber in its own process: counts messages on a filter and reports when
 // the first and the n-th arrived (wall clock, comparable with the parent's on one machine).
-// `node dist/bench/telemetry/bare-subscriber.js` with FILTER, MQTT_URL, MQTT_USERNAME, MQTT_PASSWORD.
+// `node dist/bench/telemetry/bare-subscriber.js` with FILTER, QOS (0 or 1), MQTT_URL, MQTT_USERNAME,
+// MQTT_PASSWORD.
 import { connectAsync } from 'mqtt';
 
 /** Messages between parent and subscriber. */
@@ -10,8 +11,9 @@ export type SubscriberMessage =
 async function main(): Promise<void> {
   const env = process.env;
   const client = await connectAsync(env.MQTT_URL!, {
-    username: env.MQTT_USERNAME,
-    password: env.MQTT_PASSWORD,
+    // Mosquitto in the benchmark takes anyone: no credentials then.
+    username: env.MQTT_USERNAME || undefined,
+    password: env.MQTT_PASSWORD || undefined,
     clientId: `bench-bare-${process.pid}`,
     clean: true,
     reconnectPeriod: 0,
@@ -29,7 +31,7 @@ async function main(): Promise<void> {
     lastAt = now;
     if (received === expected) report();
   });
-  await client.subscribeAsync(env.FILTER!, { qos: 1 });
+  await client.subscribeAsync(env.FILTER!, { qos: env.QOS === '0' ? 0 : 1 });
   process.on('message', (message: { kind: string; expect?: number }) => {
     if (message.kind === 'expect') {
       expected = message.expect ?? Infinity;

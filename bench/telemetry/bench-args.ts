@@ -1,16 +1,24 @@
 // Command line of bench/telemetry.ts.
 
+/** Where the devices, the server and the bare subscriber meet. */
+export type TelemetryBroker = 'aedes' | 'mosquitto';
+
 export interface TelemetryBenchArgs {
-  /** Devices (one MQTT connection each), registered through the API. */
-  devices: number;
+  /** Fleet sizes, one run each (one MQTT connection per device, registered through the API). */
+  devices: number[];
   /** Windows each device sends per pass: at most the server's burst (20) so none is rate-limited. */
   perDevice: number;
-  /** Bare/server pass pairs, alternated. */
+  /** Bare/server pass pairs, alternated, that count; `warmup` more run first and do not. */
   passes: number;
+  warmup: number;
+  /** aedes: the server's embedded broker; mosquitto: a fresh Mosquitto the server joins (MQTT_URL). */
+  brokers: TelemetryBroker[];
   /** Latency phase: windows per second per device (the server allows 5) and its length. */
   latencyRate: number;
   latencyS: number;
   pollMs: number;
+  /** Write a V8 CPU profile of the server process into this directory (where its time goes). */
+  cpuProfDir: string | undefined;
   /** Write the docs/benchmarks.md section / the SVG plot (paths), or not. */
   doc: string | undefined;
   svg: string | undefined;
@@ -20,18 +28,22 @@ export const DEFAULT_DOC = 'docs/benchmarks.md';
 export const DEFAULT_SVG = 'docs/telemetry-benchmark.svg';
 
 export const USAGE =
-  'node dist/bench/telemetry.js [--devices 1000] [--per-device 20] [--passes 2] [--latency-rate 1] ' +
-  `[--latency-s 10] [--poll-ms 50] [--doc [${DEFAULT_DOC}]] [--svg [${DEFAULT_SVG}]]`;
+  'node dist/bench/telemetry.js [--devices 1000,4000] [--per-device 20] [--passes 3] [--warmup 1] ' +
+  '[--brokers aedes[,mosquitto]] [--latency-rate 1] ' +
+  `[--latency-s 10] [--poll-ms 50] [--cpu-prof <dir>] [--doc [${DEFAULT_DOC}]] [--svg [${DEFAULT_SVG}]]`;
 
 /** Parses argv (without node and script); throws a message naming the bad flag. */
 export function parseTelemetryBenchArgs(argv: string[]): TelemetryBenchArgs {
   const args: TelemetryBenchArgs = {
-    devices: 1000,
+    devices: [1000, 4000],
     perDevice: 20,
-    passes: 2,
+    passes: 3,
+    warmup: 1,
+    brokers: ['aedes'],
     latencyRate: 1,
     latencyS: 10,
     pollMs: 50,
+    cpuProfDir: undefined,
     doc: undefined,
     svg: undefined,
   };
@@ -51,7 +63,7 @@ export function parseTelemetryBenchArgs(argv: string[]): TelemetryBenchArgs {
     };
     switch (flag) {
       case '--devices':
-        args.devices = Math.round(number(flag, value, 20_000));
+        args.devices = (value ?? '').split(',').map((n) => Math.round(number(flag, n, 20_000)));
         i++;
         break;
       case '--per-device':
@@ -60,6 +72,18 @@ export function parseTelemetryBenchArgs(argv: string[]): TelemetryBenchArgs {
         break;
       case '--passes':
         args.passes = Math.round(number(flag, value, 10));
+        i++;
+        break;
+      case '--warmup':
+        args.warmup = value === '0' ? 0 : Math.round(number(flag, value, 10));
+        i++;
+        break;
+      case '--brokers':
+        args.brokers = (value ?? '').split(',').map((name) => {
+          if (name !== 'aedes' && name !== 'mosquitto')
+            throw new Error(`--brokers takes aedes and/or mosquitto, got "${name}"\n${USAGE}`);
+          return name;
+        });
         i++;
         break;
       case '--latency-rate':
@@ -72,6 +96,12 @@ export function parseTelemetryBenchArgs(argv: string[]): TelemetryBenchArgs {
         break;
       case '--poll-ms':
         args.pollMs = Math.round(number(flag, value, 5000));
+        i++;
+        break;
+      case '--cpu-prof':
+        if (value === undefined || value.startsWith('--'))
+          throw new Error(`--cpu-prof wants a directory\n${USAGE}`);
+        args.cpuProfDir = value;
         i++;
         break;
       case '--doc':

@@ -20,6 +20,8 @@ export interface TelemetryServer extends ServerProcess {
 export async function startTelemetryServer(
   env: Record<string, string> = {},
   bootMs = 60_000,
+  /** Extra node flags for the server, e.g. `--cpu-prof --cpu-prof-dir <dir>`. */
+  nodeFlags: string[] = [],
 ): Promise<TelemetryServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fleetprune-telemetry-bench-'));
   const child = fork(join(__dirname, 'server-child.js'), [], {
@@ -34,6 +36,7 @@ export async function startTelemetryServer(
       ...env,
     },
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    execArgv: [...process.execArgv, ...nodeFlags],
   });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));

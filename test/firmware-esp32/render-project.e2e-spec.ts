@@ -16,9 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSigningKey, publicKeyPoint } from '@fleetprune/protocol';
 import { packageMicroModel } from '@fleetprune/tflite';
-import type { FirmwareRenderInput } from '../../apps/cli/src/firmware/firmware-render-input';
-import { FirmwareRenderError } from '../../apps/cli/src/firmware/firmware-render-error';
-import { renderEsp32Project } from '../../apps/cli/src/firmware/esp32/render-esp32-project';
+import { FirmwareRenderError, renderEsp32Project, type FirmwareRenderInput } from '@fleetprune/firmware';
 import { HAS_ARM, HAS_GCC, HOST, MODEL } from '../support/firmware/esp32-host';
 
 jest.setTimeout(120_000);

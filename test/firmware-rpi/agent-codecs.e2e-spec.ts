@@ -23,7 +23,7 @@ import {
   type JsonCodec,
 } from '@fleetprune/protocol';
 import type { MicroExport } from '@fleetprune/tflite';
-import { RpiAgentProcess, renderRpiAgent } from '../../apps/cli/src/firmware/rpi';
+import { RpiAgentProcess, renderRpiAgent } from '@fleetprune/firmware';
 import { HELLO_WORLD, PYTHON, TEMPLATE, describeWithPython, runCommand } from '../support/firmware/rpi-agent';
 
 const CODECS: Record<string, JsonCodec<object>> = {

@@ -12,7 +12,7 @@ import {
   signArtifact,
 } from '@fleetprune/protocol';
 import { Interpreter, readModel } from '@fleetprune/tflite';
-import { RpiAgentProcess, renderRpiAgent } from '../../apps/cli/src/firmware/rpi';
+import { RpiAgentProcess, renderRpiAgent } from '@fleetprune/firmware';
 import { OtaResponder } from '../../devices/src/testing/ota-responder';
 import { startTestBroker, type TestBroker } from '../../devices/src/testing/test-broker';
 import { PYTHON, describeWithPython, waitFor } from '../support/firmware/rpi-agent';

@@ -1,8 +1,4 @@
 import { render } from 'preact';
-
-/** Placeholder shell until the dashboard lands (issue 7). */
-function App() {
-  return <h1>fleetprune</h1>;
-}
+import { App } from './app';
 
 render(<App />, document.getElementById('app') as HTMLElement);

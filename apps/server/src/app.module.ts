@@ -19,6 +19,7 @@ import { FieldSamplesModule } from './field-samples/field-samples.module';
 import { EventsModule } from './events/events.module';
 import { RolloutsModule } from './rollouts/rollouts.module';
 import { ClosedLoopModule } from './closed-loop/closed-loop.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { ProfilesModule } from './profiles/profiles.module';
 import { PruningJobsModule } from './pruning-jobs/pruning-jobs.module';
 
@@ -66,6 +67,7 @@ export class AppModule {
         EventsModule,
         RolloutsModule,
         ClosedLoopModule,
+        DashboardModule,
       ],
       controllers: [HealthController],
       providers: [

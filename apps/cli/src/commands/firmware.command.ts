@@ -1,9 +1,13 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
+import {
+  DEFAULT_FIRMWARE_PROFILE,
+  FirmwareRenderInput,
+  firmwareModelVersion,
+  isFirmwareTarget,
+  renderFirmware,
+} from '@fleetprune/firmware';
 import type { MicroExportReport } from '@fleetprune/tflite';
-import { renderEsp32Project } from '../firmware/esp32';
-import type { FirmwareRenderInput } from '../firmware/firmware-render-input';
-import { renderRpiAgent } from '../firmware/rpi';
 import { CliError, ServerClient, ServerOptions } from '../server-client';
 import { withServerOptions } from './server-options';
 
@@ -24,8 +28,6 @@ interface ProfileView {
   supportedOps: string[];
 }
 
-const TARGETS = { esp32: 'esp32', rpi: 'rpi-4' } as const;
-
 /** `fleetprune firmware`: an ESP-IDF project or a Raspberry Pi agent with an artifact baked in. */
 export function firmwareCommand(): Command {
   return withServerOptions(new Command('firmware'))
@@ -38,8 +40,8 @@ export function firmwareCommand(): Command {
     .option('--device-password <password>', 'and its MQTT password')
     .option('--force', 'overwrite files in a non-empty --out')
     .action(async (opts: FirmwareOptions) => {
-      if (!(opts.target in TARGETS))
-        throw new CliError(`--target must be esp32 or rpi, got "${opts.target}"`);
+      const target = opts.target;
+      if (!isFirmwareTarget(target)) throw new CliError(`--target must be esp32 or rpi, got "${target}"`);
       if ((opts.deviceId === undefined) !== (opts.devicePassword === undefined))
         throw new CliError('--device-id and --device-password go together');
       const client = new ServerClient(opts);
@@ -50,17 +52,14 @@ export function firmwareCommand(): Command {
         client.download(`/api/artifacts/${id}/files/model.tflite`),
         client.download(`/api/artifacts/${id}/files/report.json`),
       ]);
-      const profileName = opts.profile ?? TARGETS[opts.target as keyof typeof TARGETS];
+      const profileName = opts.profile ?? DEFAULT_FIRMWARE_PROFILE[target];
       const profile = await client.request<ProfileView>(
         'GET',
         `/api/profiles/${encodeURIComponent(profileName)}`,
       );
       const input: FirmwareRenderInput = {
         artifactId: opts.artifact,
-        modelVersion:
-          typeof artifact.metadata.modelVersion === 'string'
-            ? artifact.metadata.modelVersion
-            : `art-${opts.artifact.slice(0, 8)}`,
+        modelVersion: firmwareModelVersion(opts.artifact, artifact.metadata),
         tflite,
         report: JSON.parse(report.toString('utf8')) as MicroExportReport,
         mqttUrl: provisioning.mqttUrl,
@@ -70,18 +69,15 @@ export function firmwareCommand(): Command {
           : undefined,
       };
       const out = resolve(opts.out);
-      const written =
-        opts.target === 'esp32'
-          ? await renderEsp32Project(input, out, { force: opts.force ?? false })
-          : await renderRpiAgent(input, out, {
-              force: opts.force ?? false,
-              limits: {
-                flashBytes: profile.flashBytes,
-                ramBytes: profile.ramBytes,
-                supportedOps: profile.supportedOps,
-              },
-            });
-      console.error(`rendered ${written.length} files for ${opts.target} (${profile.name}) into ${out}`);
+      const written = await renderFirmware(target, input, out, {
+        force: opts.force ?? false,
+        limits: {
+          flashBytes: profile.flashBytes,
+          ramBytes: profile.ramBytes,
+          supportedOps: profile.supportedOps,
+        },
+      });
+      console.error(`rendered ${written.length} files for ${target} (${profile.name}) into ${out}`);
       console.log(out);
     });
 }

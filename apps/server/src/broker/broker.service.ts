@@ -78,6 +78,17 @@ export class BrokerService implements OnModuleInit, OnApplicationShutdown {
     return this.broker ? Number(new URL(this.endpoint.url).port) : undefined;
   }
 
+  /**
+   * The broker address devices are given: MQTT_PUBLIC_URL, else the embedded broker on the
+   * host the caller reached us by, else the external broker as configured.
+   */
+  publicMqttUrl(host: string): string {
+    if (this.config.mqttPublicUrl) return this.config.mqttPublicUrl;
+    if (!this.endpoint.embedded) return this.endpoint.url;
+    const name = host || '127.0.0.1';
+    return `mqtt://${name.includes(':') ? `[${name}]` : name}:${this.embeddedPort}`;
+  }
+
   get deniedCount(): number {
     return this.broker?.deniedCount ?? 0;
   }

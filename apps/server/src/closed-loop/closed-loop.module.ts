@@ -4,6 +4,7 @@ import { BrokerModule } from '../broker/broker.module';
 import { EventsModule } from '../events/events.module';
 import { ModelsModule } from '../models/models.module';
 import { Deployment } from '../ota/deployment.entity';
+import { OtaSession } from '../ota/ota-session.entity';
 import { ProfilesModule } from '../profiles/profiles.module';
 import { PruningJobsModule } from '../pruning-jobs/pruning-jobs.module';
 import { RolloutsModule } from '../rollouts/rollouts.module';
@@ -20,7 +21,7 @@ import { RemediationRunner } from './remediation-runner.service';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([DriftPolicy, Remediation, Deployment]),
+    TypeOrmModule.forFeature([DriftPolicy, Remediation, Deployment, OtaSession]),
     BrokerModule,
     EventsModule,
     ModelsModule,

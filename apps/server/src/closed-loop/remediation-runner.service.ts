@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
+import { In, Like, Repository } from 'typeorm';
 import { Artifact } from '../artifacts/artifact.entity';
 import { MqttGatewayService } from '../broker/mqtt-gateway.service';
 import { EventsService } from '../events/events.service';
 import { EventType } from '../events/event-types';
 import { ModelsService } from '../models/models.service';
 import { Deployment } from '../ota/deployment.entity';
+import { OtaSession } from '../ota/ota-session.entity';
 import { PruningJobsService } from '../pruning-jobs/pruning-jobs.service';
 import { RolloutsService } from '../rollouts/rollouts.service';
 import { decideCanary } from './drift-decision';
@@ -27,6 +28,7 @@ export class RemediationRunner {
     @InjectRepository(Remediation) private readonly remediations: Repository<Remediation>,
     @InjectRepository(DriftPolicy) private readonly policies: Repository<DriftPolicy>,
     @InjectRepository(Deployment) private readonly deployments: Repository<Deployment>,
+    @InjectRepository(OtaSession) private readonly sessions: Repository<OtaSession>,
     @Inject(FIELD_ACCURACY_SOURCE) private readonly accuracy: FieldAccuracySource,
     private readonly jobs: PruningJobsService,
     private readonly models: ModelsService,
@@ -45,6 +47,10 @@ export class RemediationRunner {
         continue;
       }
       try {
+        if (!policy.enabled && (remediation.state === 'sampling' || remediation.state === 'repruning')) {
+          await this.stopBeforeCanary(remediation);
+          continue;
+        }
         await this.advance(remediation, policy);
       } catch (error) {
         await this.finish(remediation, 'failed', 'remediation_failed', (error as Error).message);
@@ -71,6 +77,23 @@ export class RemediationRunner {
     } else if (r.state === 'promoting') {
       await this.checkPromotion(r);
     }
+  }
+
+  /**
+   * Disabling a policy stops its remediation while nothing has reached a device yet; a
+   * canary under way is a rollout the operator can abort or roll back.
+   */
+  private async stopBeforeCanary(r: Remediation): Promise<void> {
+    if (r.pruningJobId) {
+      const job = await this.jobs.get(r.pruningJobId);
+      if (job.status === 'queued' || job.status === 'running') await this.jobs.cancel(job.id);
+    }
+    await this.finish(
+      r,
+      'failed',
+      'remediation_failed',
+      `the drift policy of ${r.profile} was disabled before the canary started`,
+    );
   }
 
   /** Prunes the incumbent's dense parent again, keeping `repruneRelax` times the incumbent's share. */
@@ -181,8 +204,21 @@ export class RemediationRunner {
       );
     const stage = await this.rollouts.stageStatus(rollout);
     const timedOut = Date.now() - rollout.createdAt.getTime() > policy.canaryTimeoutS * 1000;
-    if (stage === 'failed' || stage === 'cancelled')
+    if (stage === 'failed' || stage === 'cancelled') {
+      // A deployment an operator started took the canary's devices over: theirs wins.
+      const superseded = await this.sessions.existsBy({
+        deploymentId: rollout.deploymentIds[0],
+        detail: Like('superseded by deployment %'),
+      });
+      if (superseded)
+        return this.finish(
+          r,
+          'failed',
+          'remediation_failed',
+          'another deployment superseded the canary; nothing rolled back',
+        );
       return this.rollBack(r, `the candidate failed to install on the canary devices (stage ${stage})`, {});
+    }
     if (stage === 'active') {
       if (timedOut)
         await this.rollBack(r, `the canary did not install within ${policy.canaryTimeoutS} s`, {});

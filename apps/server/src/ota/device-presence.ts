@@ -1,4 +1,5 @@
 import type { StatusMessage } from '@fleetprune/protocol';
+import { Subject } from 'rxjs';
 import type { DevicesService } from '../devices/devices.service';
 
 /**
@@ -9,6 +10,8 @@ import type { DevicesService } from '../devices/devices.service';
 export class DevicePresence {
   private readonly online = new Set<string>();
   private readonly running = new Map<string, string>();
+  /** The id of a device that came online, went offline or activated another model (live views). */
+  readonly changes$ = new Subject<string>();
 
   /**
    * @param writePresence false with the embedded broker, whose connect and disconnect hooks
@@ -30,12 +33,14 @@ export class DevicePresence {
     if (status.state === 'offline') {
       this.online.delete(deviceId);
       if (wasOnline && this.writePresence) this.background(this.devices.markPresence(deviceId, 'offline'));
+      if (wasOnline) this.changes$.next(deviceId);
       return false;
     }
     this.online.add(deviceId);
     if (!wasOnline && this.writePresence) this.background(this.devices.markPresence(deviceId, 'online'));
     if (status.activeArtifactId)
       this.recordActive(deviceId, status.activeArtifactId, status.activeModelVersion ?? null);
+    if (!wasOnline) this.changes$.next(deviceId);
     return !wasOnline;
   }
 
@@ -43,6 +48,10 @@ export class DevicePresence {
   recordActive(deviceId: string, artifactId: string, modelVersion: string | null): void {
     if (this.running.get(deviceId) === artifactId) return;
     this.running.set(deviceId, artifactId);
-    this.background(this.devices.recordActiveModel(deviceId, artifactId, modelVersion));
+    this.background(
+      this.devices
+        .recordActiveModel(deviceId, artifactId, modelVersion)
+        .then(() => this.changes$.next(deviceId)),
+    );
   }
 }

@@ -14,6 +14,7 @@ import {
   serverSubscriptions,
   TOPIC_ROOT,
 } from '@fleetprune/protocol';
+import { Subject } from 'rxjs';
 import { In, Repository } from 'typeorm';
 import { MqttGatewayService } from '../broker/mqtt-gateway.service';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -48,6 +49,12 @@ const OTA_CHANNELS = ['status', 'ota/request', 'ota/progress', 'ota/result'];
 /** Session numbers stay below 2^31 so every SQL integer column holds them. */
 const MAX_SESSION = 2 ** 31 - 1;
 
+/** Something a live view should refetch: a device (presence, model) or a deployment (sessions). */
+export interface OtaChange {
+  kind: 'device' | 'deployment';
+  id: string;
+}
+
 /**
  * The OTA side of the MQTT gateway: offers artifacts to devices within each deployment's
  * concurrency limit, serves chunk requests from memory, follows progress and results,
@@ -69,6 +76,8 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
   private readonly writer: BatchedWriter<OtaSession>;
   /** Messages dropped, by reason; a device flooding garbage shows up here. */
   readonly dropped = new Map<string, number>();
+  /** Presence, active-model and session changes, unthrottled (live views coalesce them). */
+  readonly changes$ = new Subject<OtaChange>();
   private timer: NodeJS.Timeout | undefined;
   private ticks = 0;
   private syncing: Promise<void> = Promise.resolve();
@@ -87,6 +96,7 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
     this.presence = new DevicePresence(devices, (work) => this.background(work), Boolean(config.mqttUrl));
     this.publisher = new OfferPublisher(gateway);
     this.writer = new BatchedWriter(sessions);
+    this.presence.changes$.subscribe((id) => this.changes$.next({ kind: 'device', id }));
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -222,7 +232,9 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
     live.lastActivity = Date.now();
     live.served.mark(request.offset, request.length);
     // Kept in memory (the API shows live state from here) and written with the progress.
+    const before = live.row.state;
     if (live.row.state !== 'verifying') live.row.state = live.served.all ? 'verifying' : 'downloading';
+    if (live.row.state !== before) this.changed(live.row.deploymentId);
   }
 
   private onProgress(deviceId: string, payload: Buffer): void {
@@ -309,6 +321,7 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
       { id: deploymentId, status: 'active' },
       { status, finishedAt: new Date().toISOString() },
     );
+    this.changed(deploymentId);
     this.logger.log(`deployment ${deploymentId} ${status}`);
   }
 
@@ -384,6 +397,7 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
         }),
       );
       await this.goLive(rows);
+      for (const id of new Set(rows.map((row) => row.deploymentId))) this.changed(id);
     } catch (error) {
       // Back to pending (in memory; the database copy is re-written by the next offer), so a
       // failed write or query never strands a session as "offered" with no offer out.
@@ -436,6 +450,10 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
   private flushProgress(): void {
     const now = Date.now();
     const updatedAt = new Date(now).toISOString();
+    const downloading = new Set<string>();
+    for (const live of this.live.values()) if (live.served.bytes > 0) downloading.add(live.row.deploymentId);
+    // Download percentages move between writes; live views throttle these per deployment.
+    for (const id of downloading) this.changed(id);
     for (const live of this.live.values()) {
       if (live.row.bytesServed === live.served.bytes || now - live.writtenAt < PROGRESS_WRITE_MS) continue;
       live.writtenAt = now;
@@ -452,6 +470,7 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
 
   private save(row: OtaSession, changes: Partial<OtaSession>): Promise<void> {
     Object.assign(row, changes, { updatedAt: new Date().toISOString() });
+    this.changed(row.deploymentId);
     return this.writer.write(row.id, { ...changes, updatedAt: row.updatedAt });
   }
 
@@ -465,6 +484,10 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
   private removeOpen(row: OtaSession): void {
     this.open.delete(row.id);
     this.openByDeployment.get(row.deploymentId)?.delete(row.id);
+  }
+
+  private changed(deploymentId: string): void {
+    this.changes$.next({ kind: 'deployment', id: deploymentId });
   }
 
   private drop(reason: string): void {

@@ -156,16 +156,25 @@ export class RolloutsService {
     return this.serial(async () => {
       const rollout = await this.load(id);
       if (rollout.status === 'rolled_back') throw conflict(rollout, 'roll back');
+      const verifying = await this.verifyingDevices(rollout);
       await this.cancelCurrent(rollout);
       const reached = rollout.deviceIds.slice(
         0,
         stageEnd(rollout.stages, rollout.stageIndex, rollout.deviceIds.length),
       );
+      const changed = new Set([
+        ...verifying,
+        ...(await this.devicesById(reached))
+          .filter((d) => d.activeArtifactId === rollout.artifactId)
+          .map((d) => d.id),
+      ]);
       const byPrevious = new Map<string, string[]>();
       const without: string[] = [];
       for (const deviceId of reached) {
         const previous = rollout.previousArtifacts[deviceId];
-        if (previous === rollout.artifactId) continue; // it never changed
+        // Untouched devices keep what they run: a device that never got the model, or one an
+        // operator has since given another, is not pulled back.
+        if (previous === rollout.artifactId || !changed.has(deviceId)) continue;
         if (!previous) without.push(deviceId);
         else byPrevious.set(previous, [...(byPrevious.get(previous) ?? []), deviceId]);
       }
@@ -185,7 +194,7 @@ export class RolloutsService {
         finishedAt: new Date().toISOString(),
       });
       await this.record(rollout, 'rollout_rolled_back', reason, {
-        devices: reached.length - without.length,
+        devices: [...byPrevious.values()].reduce((n, ids) => n + ids.length, 0),
         deployments: created,
         withoutPrevious: without,
       });
@@ -269,6 +278,17 @@ export class RolloutsService {
     if (!id) return;
     const deployment = await this.deploymentRows.findOneBy({ id });
     if (deployment?.status === 'active') await this.deployments.cancel(id);
+  }
+
+  /** Devices whose session of this rollout had every byte: they may activate even after a cancel. */
+  private async verifyingDevices(rollout: Rollout): Promise<string[]> {
+    const deploymentIds = rollout.deploymentIds.filter((id) => id !== '');
+    if (deploymentIds.length === 0) return [];
+    const rows = await this.sessions.find({
+      where: { deploymentId: In(deploymentIds), state: 'verifying' },
+      select: { deviceId: true },
+    });
+    return rows.map((r) => r.deviceId);
   }
 
   private async devicesById(ids: string[]): Promise<Device[]> {

@@ -38,16 +38,25 @@ export class TelemetryAdmission {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Admits or refuses one window's (artifact, model version) for `deviceId`. */
-  async admit(deviceId: string, artifactId: string, modelVersion: string): Promise<Admission> {
+  /**
+   * The device's profile when this (artifact, model version) was admitted for it less than the
+   * cache lifetime ago, else undefined (then call `admit`). Synchronous, so the hot path of a
+   * device reporting on its usual model costs no promise.
+   */
+  cachedProfile(deviceId: string, artifactId: string, modelVersion: string): string | undefined {
     const cached = this.checked.get(deviceId);
-    if (
-      cached &&
+    return cached &&
       cached.artifactId === artifactId &&
       cached.modelVersion === modelVersion &&
       this.now() - cached.at < CACHE_MS
-    )
-      return { ok: true, profile: cached.profile };
+      ? cached.profile
+      : undefined;
+  }
+
+  /** Admits or refuses one window's (artifact, model version) for `deviceId`. */
+  async admit(deviceId: string, artifactId: string, modelVersion: string): Promise<Admission> {
+    const profile = this.cachedProfile(deviceId, artifactId, modelVersion);
+    if (profile !== undefined) return { ok: true, profile };
     const device = await this.sources.devices.findOne({
       where: { id: deviceId },
       select: { id: true, profile: true, activeArtifactId: true },

@@ -85,4 +85,57 @@ describe(TelemetryBatchStore.name, () => {
     }
     expect(rollups.reduce((a, r) => a + r.windows, 0)).toBe(52);
   });
+
+  it('stores every field of a large batch as sent (one statement per table, any batch size)', async () => {
+    const store = new TelemetryBatchStore(db, 60_000);
+    const t0 = Date.UTC(2025, 10, 28, 9, 0, 0);
+    // Past one statement's worth of bound parameters on SQLite (32,766), 64-bit timestamps,
+    // u32 counters and fractional latencies.
+    const batch = Array.from({ length: 2500 }, (_, i) => ({
+      ...pending(`dev-${i % 700}`, 0xffff_0000 + i, t0 + i),
+      windowStart: t0 - 60_000 + i,
+      windowEnd: t0 + i,
+      arenaUsedBytes: 0xffff_ffff - i,
+      latencyMeanMs: 0.125 + i / 8,
+      latencyP95Ms: 3_599_999.5 - i,
+    }));
+    expect(await store.write(batch)).toEqual({ inserted: 2500, duplicates: 0 });
+    const rows = await db
+      .getRepository(TelemetryWindowRow)
+      .createQueryBuilder('w')
+      .where('w.received_at >= :t0', { t0 })
+      .getMany();
+    expect(rows).toHaveLength(2500);
+    const byKey = new Map(rows.map((r) => [`${r.deviceId}/${r.seq}`, r]));
+    for (const w of batch) {
+      const r = byKey.get(`${w.deviceId}/${w.seq}`)!;
+      expect({
+        artifactId: r.artifactId,
+        modelVersion: r.modelVersion,
+        windowStart: r.windowStart,
+        windowEnd: r.windowEnd,
+        samples: r.samples,
+        labelled: r.labelled,
+        correct: r.correct,
+        confidenceHistogram: r.confidenceHistogram,
+        latencyMeanMs: r.latencyMeanMs,
+        latencyP95Ms: r.latencyP95Ms,
+        arenaUsedBytes: r.arenaUsedBytes,
+        receivedAt: r.receivedAt,
+      }).toEqual({
+        artifactId: w.artifactId,
+        modelVersion: w.modelVersion,
+        windowStart: w.windowStart,
+        windowEnd: w.windowEnd,
+        samples: w.samples,
+        labelled: w.labelled,
+        correct: w.correct,
+        confidenceHistogram: w.confidenceHistogram,
+        latencyMeanMs: w.latencyMeanMs,
+        latencyP95Ms: w.latencyP95Ms,
+        arenaUsedBytes: w.arenaUsedBytes,
+        receivedAt: w.receivedAt,
+      });
+    }
+  });
 });

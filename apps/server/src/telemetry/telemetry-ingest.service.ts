@@ -7,6 +7,7 @@ import {
   serverFilter,
   TelemetryWindow,
 } from '@fleetprune/protocol';
+import { Subject } from 'rxjs';
 import { DataSource, Repository } from 'typeorm';
 import { Artifact } from '../artifacts/artifact.entity';
 import { MqttGatewayService } from '../broker/mqtt-gateway.service';
@@ -18,8 +19,12 @@ import { DeviceRateLimiter } from './device-rate-limiter';
 import { PendingWindow, TelemetryBatchStore } from './telemetry-batch-store';
 import { TelemetryAdmission } from './telemetry-admission';
 
-const FLUSH_MS = 250;
-const MAX_BATCH = 500;
+/** Longest a window waits in the buffer before its batch is written (low traffic). */
+const LINGER_MS = 100;
+/** A batch is written as soon as this many windows wait and the writer is free. */
+const MIN_BATCH = 500;
+/** Largest batch one transaction takes (the rest waits for the next one). */
+const MAX_BATCH = 2000;
 
 /** Counters since boot, as GET /api/telemetry/stats shows them. */
 export interface TelemetryStats {
@@ -42,12 +47,16 @@ export class TelemetryIngestService implements OnApplicationBootstrap, OnApplica
   private buffer: PendingWindow[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
+  /** Writes queued or running: a full buffer starts one only when none is. */
+  private writes = 0;
   private readonly limiter = new DeviceRateLimiter(5, 20);
   private readonly admission: TelemetryAdmission;
   private readonly store: TelemetryBatchStore;
   private accepted = 0;
   private duplicates = 0;
   private readonly rejected = new Map<string, number>();
+  /** Ids of the devices whose windows a batch just stored (dashboard live updates). */
+  readonly stored$ = new Subject<string[]>();
 
   constructor(
     @InjectDataSource() dataSource: DataSource,
@@ -66,19 +75,15 @@ export class TelemetryIngestService implements OnApplicationBootstrap, OnApplica
     await this.gateway.ready;
     const filter = serverFilter('telemetry', { sharedGroup: this.config.mqttSharedGroup });
     await this.gateway.subscribe([{ filter, qos: 1 }], (topic, payload) => this.onMessage(topic, payload));
-    this.timer = setInterval(() => void this.flush(), FLUSH_MS);
-    this.timer.unref();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
     await this.flush();
   }
 
   /** Waits until everything received so far is in the database. */
   async flush(): Promise<void> {
-    this.flushing = this.flushing.then(() => this.writeBatches());
-    await this.flushing;
+    await this.schedule(true);
   }
 
   /** Counters since boot. */
@@ -93,7 +98,8 @@ export class TelemetryIngestService implements OnApplicationBootstrap, OnApplica
   private onMessage(topic: string, payload: Buffer): void {
     const parsed = parseDeviceTopic(topic);
     if (parsed?.channel !== 'telemetry') return;
-    if (!this.limiter.allow(parsed.deviceId)) return this.reject('RATE_LIMITED');
+    const deviceId = parsed.deviceId;
+    if (!this.limiter.allow(deviceId)) return this.reject('RATE_LIMITED');
     let window: TelemetryWindow;
     try {
       window = parseTelemetry(payload);
@@ -102,26 +108,67 @@ export class TelemetryIngestService implements OnApplicationBootstrap, OnApplica
       throw error;
     }
     const receivedAt = Date.now();
-    void this.admit(parsed.deviceId, window, receivedAt).catch((error: unknown) =>
-      this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error)),
+    // A device reports on the model it was admitted for window after window: answer that
+    // from the cache without a promise; only a miss goes to the database.
+    const profile = this.admission.cachedProfile(deviceId, window.artifactId, window.modelVersion);
+    if (profile !== undefined) return this.enqueue(deviceId, window, profile, receivedAt);
+    this.admission.admit(deviceId, window.artifactId, window.modelVersion).then(
+      (admission) =>
+        admission.ok
+          ? this.enqueue(deviceId, window, admission.profile, receivedAt)
+          : this.reject(admission.reason),
+      (error: unknown) =>
+        this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error)),
     );
   }
 
-  private async admit(deviceId: string, window: TelemetryWindow, receivedAt: number): Promise<void> {
-    const admission = await this.admission.admit(deviceId, window.artifactId, window.modelVersion);
-    if (!admission.ok) return this.reject(admission.reason);
-    const { v: _v, ...fields } = window;
-    this.buffer.push({ deviceId, ...fields, profile: admission.profile, receivedAt });
-    if (this.buffer.length >= MAX_BATCH) void this.flush();
+  /**
+   * Buffers an admitted window. The batch is written once MIN_BATCH wait and the writer is
+   * free (under load, batches follow each other back to back and grow with the backlog), or
+   * LINGER_MS after the first of them arrived, whichever comes first.
+   */
+  private enqueue(deviceId: string, w: TelemetryWindow, profile: string, receivedAt: number): void {
+    this.buffer.push({
+      deviceId,
+      seq: w.seq,
+      artifactId: w.artifactId,
+      modelVersion: w.modelVersion,
+      profile,
+      receivedAt,
+      windowStart: w.windowStart,
+      windowEnd: w.windowEnd,
+      samples: w.samples,
+      labelled: w.labelled,
+      correct: w.correct,
+      confidenceHistogram: w.confidenceHistogram,
+      latencyMeanMs: w.latencyMeanMs,
+      latencyP95Ms: w.latencyP95Ms,
+      arenaUsedBytes: w.arenaUsedBytes,
+    });
+    if (this.buffer.length >= MIN_BATCH && this.writes === 0) void this.schedule(false);
+    else this.armLinger();
   }
 
-  private async writeBatches(): Promise<void> {
-    while (this.buffer.length > 0) {
+  /** Queues a write after the one in progress; `drain` writes even a remainder under MIN_BATCH. */
+  private schedule(drain: boolean): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.writes++;
+    this.flushing = this.flushing.then(() => this.writeBatches(drain)).finally(() => this.writes--);
+    return this.flushing;
+  }
+
+  private async writeBatches(drain: boolean): Promise<void> {
+    // A remainder under MIN_BATCH waits for its linger timer, so batches stay large while a
+    // burst goes on.
+    while (this.buffer.length >= (drain ? 1 : MIN_BATCH)) {
       const batch = this.buffer.splice(0, MAX_BATCH);
       try {
         const outcome = await this.store.write(batch);
         this.accepted += outcome.inserted;
         this.duplicates += outcome.duplicates;
+        if (outcome.inserted > 0 && this.stored$.observed)
+          this.stored$.next([...new Set(batch.map((w) => w.deviceId))]);
       } catch (error) {
         // The devices will not resend: say how many were lost and keep ingesting.
         this.logger.error(
@@ -130,6 +177,13 @@ export class TelemetryIngestService implements OnApplicationBootstrap, OnApplica
         this.reject('STORE_FAILED', batch.length);
       }
     }
+    if (this.buffer.length > 0) this.armLinger();
+  }
+
+  private armLinger(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => void this.schedule(true), LINGER_MS);
+    this.timer.unref();
   }
 
   private reject(reason: string, n = 1): void {

@@ -70,6 +70,19 @@ describe('rollup aggregation', () => {
     }
   });
 
+  it('equals folding mergeDelta window by window, and leaves the windows untouched', () => {
+    const before = JSON.stringify(windows);
+    const folded = new Map<string, ReturnType<typeof windowDelta>>();
+    for (const w of windows) {
+      const d = windowDelta(w, bucketMs);
+      const key = `${d.bucketStart}/${d.deviceId}/${d.artifactId}`;
+      const seen = folded.get(key);
+      folded.set(key, seen ? mergeDelta(seen, d) : d);
+    }
+    expect(aggregateWindows(windows, bucketMs)).toEqual([...folded.values()]);
+    expect(JSON.stringify(windows)).toBe(before);
+  });
+
   it('lets the latest window name the profile of a row', () => {
     const a = windowDelta({ ...window(1, 'd', 'a', 0), profile: 'old' }, bucketMs);
     const b = windowDelta({ ...window(2, 'd', 'a', 10), profile: 'new' }, bucketMs);

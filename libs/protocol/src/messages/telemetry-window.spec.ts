@@ -1,4 +1,6 @@
 import { runCodecSuite } from '../testing/json-codec-suite';
+import { protocolErrorOf } from '../testing/protocol-error-code';
+import { seededRandom } from '../testing/seeded-random';
 import { TelemetryWindow, confidenceBin, parseTelemetry, telemetryCodec } from './telemetry-window';
 
 const windowMsg: TelemetryWindow = {
@@ -113,6 +115,56 @@ describe(parseTelemetry.name, () => {
         mentions: '"samples"',
       },
     ],
+  });
+
+  it('parses exactly as the field-by-field reader does, on valid and on broken windows', () => {
+    // parse takes a quick path for valid windows; validate always reads field by field.
+    const rand = seededRandom(6);
+    const values: unknown[] = [
+      -1,
+      0,
+      1,
+      2.5,
+      1e20,
+      -0,
+      'x',
+      '',
+      null,
+      true,
+      [],
+      {},
+      'a'.repeat(65),
+      'é',
+      2 ** 32,
+    ];
+    const fields = Object.keys(windowMsg);
+    let accepted = 0;
+    for (let i = 0; i < 3000; i++) {
+      const m: Record<string, unknown> = {
+        ...windowMsg,
+        confidenceHistogram: [...windowMsg.confidenceHistogram],
+      };
+      for (let k = 0; k < 1 + Math.floor(rand() * 2); k++) {
+        const field = fields[Math.floor(rand() * fields.length)];
+        const r = rand();
+        if (r < 0.1) delete m[field];
+        else if (r < 0.55) m[field] = values[Math.floor(rand() * values.length)];
+        else if (typeof m[field] === 'number') m[field] = (m[field] as number) + Math.floor(rand() * 5) - 2;
+        else if (Array.isArray(m.confidenceHistogram))
+          (m.confidenceHistogram as number[])[Math.floor(rand() * 10)] += Math.floor(rand() * 3) - 1;
+      }
+      const payload = Buffer.from(JSON.stringify(m));
+      const quick = protocolErrorOf(() => parseTelemetry(payload));
+      const reader = protocolErrorOf(() => telemetryCodec.validate(JSON.parse(payload.toString())));
+      expect(quick).toEqual(reader);
+      if (quick.code === 'no error') {
+        accepted++;
+        expect(parseTelemetry(payload)).toEqual(telemetryCodec.validate(JSON.parse(payload.toString())));
+      }
+    }
+    // Both outcomes were exercised.
+    expect(accepted).toBeGreaterThan(100);
+    expect(accepted).toBeLessThan(2900);
   });
 
   it.each([

@@ -88,6 +88,14 @@ describe(`${precisionPrune.name} budgets`, () => {
     expect(result.budgetMet).toBe(true);
   }, 30_000);
 
+  it('meets targetParams even when the budget is too small to score before the first cut', async () => {
+    // 0.05 epochs of 192 samples in batches of 16 is one batch: no scoring before round 1.
+    const result = await precisionPrune({ ...base(), epochs: 0.05, targetParams: 0.5 });
+    expect(result.params.after).toBeLessThanOrEqual(result.params.before * 0.5);
+    expect(result.budgetMet).toBe(true);
+    result.model.dispose();
+  });
+
   it('rejects a missing budget and honours an aborted signal', async () => {
     await expect(precisionPrune(base())).rejects.toThrow(/give a budget/);
     const controller = new AbortController();

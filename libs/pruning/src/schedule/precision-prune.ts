@@ -135,7 +135,7 @@ async function run(
       const remainingRounds = rounds - round + 1;
       const prunable = [...current.graph.groups.values()].filter((g) => g.prunable);
       const channels = prunable.reduce((sum, g) => sum + g.size, 0);
-      const keep = planCut(current.graph, current.scorer.scores(), {
+      const keep = planCut(current.graph, scoresOrMagnitude(current, seed, options), {
         maxCut:
           targetAbs !== undefined ? Infinity : Math.ceil(channels * (options.stepFraction ?? 0.2) * cutScale),
         targetParams:
@@ -187,6 +187,21 @@ async function run(
     candidate?.model.dispose();
     throw error;
   }
+}
+
+/**
+ * The data-driven scores, or, when no batch has been observed yet (a training budget so small
+ * that the first cut comes before any scoring), the weights' L1 magnitudes: cutting blind would
+ * otherwise cut nothing and silently miss the budget.
+ */
+function scoresOrMagnitude(
+  w: Working,
+  seed: number,
+  options: PrecisionPruneOptions,
+): ReadonlyMap<string, Float32Array> {
+  const scores = w.scorer.scores();
+  if ([...scores.values()].some((values) => values.length > 0)) return scores;
+  return createScorer('l1', w.model, w.graph, { seed, normalization: options.normalization }).scores();
 }
 
 /** Params to aim for this round: a geometric path from `params` to the target, scaled back after failures. */
