@@ -16,6 +16,8 @@ export interface TelemetryBenchArgs {
   /** Latency phase: windows per second per device (the server allows 5) and its length. */
   latencyRate: number;
   latencyS: number;
+  /** Devices that take part in the latency phase (the first ones of the fleet). */
+  latencyDevices: number;
   pollMs: number;
   /** Write a V8 CPU profile of the server process into this directory (where its time goes). */
   cpuProfDir: string | undefined;
@@ -30,7 +32,7 @@ export const DEFAULT_SVG = 'docs/telemetry-benchmark.svg';
 export const USAGE =
   'node dist/bench/telemetry.js [--devices 1000,4000] [--per-device 20] [--passes 3] [--warmup 1] ' +
   '[--brokers aedes[,mosquitto]] [--latency-rate 1] ' +
-  `[--latency-s 10] [--poll-ms 50] [--cpu-prof <dir>] [--doc [${DEFAULT_DOC}]] [--svg [${DEFAULT_SVG}]]`;
+  `[--latency-s 10] [--latency-devices 1000] [--poll-ms 50] [--cpu-prof <dir>] [--doc [${DEFAULT_DOC}]] [--svg [${DEFAULT_SVG}]]`;
 
 /** Parses argv (without node and script); throws a message naming the bad flag. */
 export function parseTelemetryBenchArgs(argv: string[]): TelemetryBenchArgs {
@@ -42,6 +44,7 @@ export function parseTelemetryBenchArgs(argv: string[]): TelemetryBenchArgs {
     brokers: ['aedes'],
     latencyRate: 1,
     latencyS: 10,
+    latencyDevices: 1000,
     pollMs: 50,
     cpuProfDir: undefined,
     doc: undefined,
@@ -88,6 +91,10 @@ export function parseTelemetryBenchArgs(argv: string[]): TelemetryBenchArgs {
         break;
       case '--latency-rate':
         args.latencyRate = number(flag, value, 100);
+        i++;
+        break;
+      case '--latency-devices':
+        args.latencyDevices = Math.round(number(flag, value, 20_000));
         i++;
         break;
       case '--latency-s':

@@ -31,8 +31,8 @@ export function telemetrySection(r: TelemetryReport, svgPath?: string): string {
       '(polled every 10 ms); the counts are then checked in the SQLite file itself. Bare and server passes ' +
       `alternate; one warm-up pair runs first and is not counted, then ${passes} counted pairs. **CPU**: from ` +
       '/proc, the server process per message (with aedes it also runs the broker), and the cores that every ' +
-      "other process on the machine (not this benchmark's) kept busy during the pass. **Latency**: devices " +
-      'publish at a steady rate (stamping the send time); a poller reads GET /api/telemetry/summary?groupBy=device ' +
+      "other process on the machine (not this benchmark's) kept busy during the pass. **Latency**: the first " +
+      '1,000 devices at most (`--latency-devices`) publish at a steady rate (stamping the send time); a poller reads GET /api/telemetry/summary?groupBy=device ' +
       `every ${r.pollMs} ms, and a window counts as queryable when the answer that first includes it arrives ` +
       '(an upper bound: poll interval and query time included).',
   ];

@@ -5,9 +5,8 @@ import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { encodeTelemetry } from '@fleetprune/protocol';
 import { buildBenchModel } from '../ota/bench-model';
-import { BrokerProcess, startMosquitto } from '../ota/brokers';
+import type { BrokerProcess } from '../ota/brokers';
 import { registerDevices, uploadModel } from '../ota/fleet-setup';
-import { freePort } from '../ota/free-port';
 import { startBareSubscriber } from './bare-client';
 import type { TelemetryBenchArgs, TelemetryBroker } from './bench-args';
 import { cpuBetween, cpuSnapshot } from './cpu-meter';
@@ -21,6 +20,7 @@ import {
   publishPass,
 } from './fleet-clients';
 import { measureLatency } from './latency-probe';
+import { startQueueingMosquitto } from './mosquitto-broker';
 import { BrokerRun, PassResult, passRow } from './report';
 import { startTelemetryServer, TelemetryServer } from './telemetry-server';
 
@@ -81,7 +81,7 @@ export async function runBroker(
   const started = Date.now();
   const loadAtStart = loadavg();
   const external: BrokerProcess | undefined =
-    broker === 'mosquitto' ? await startMosquitto(await freePort()) : undefined;
+    broker === 'mosquitto' ? await startQueueingMosquitto(2 * fleet * args.perDevice) : undefined;
   const flags = args.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', args.cpuProfDir] : [];
   const server = await startTelemetryServer(external ? { MQTT_URL: external.url } : {}, 60_000, flags);
   let devices: BenchDevice[] = [];
@@ -157,8 +157,13 @@ export async function runBroker(
     await bare.stop();
 
     await sleep((args.perDevice / REFILL_PER_S) * 1000 + 500);
-    log(`${broker} x ${fleet}: latency, ${fleet * args.latencyRate} msg/s offered for ${args.latencyS} s`);
-    const latency = await measureLatency(server, devices, {
+    // The target is about latency at a steady rate, not under a burst: the paced phase runs on
+    // at most `latencyDevices` devices (each GET /summary also answers for every device).
+    const paced = devices.slice(0, args.latencyDevices);
+    log(
+      `${broker} x ${fleet}: latency, ${paced.length * args.latencyRate} msg/s offered for ${args.latencyS} s`,
+    );
+    const latency = await measureLatency(server, paced, {
       ratePerDevice: args.latencyRate,
       durationS: args.latencyS,
       pollMs: args.pollMs,

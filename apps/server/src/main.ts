@@ -17,6 +17,7 @@ async function main(): Promise<void> {
   const lines = [
     '',
     'fleetprune is running',
+    `  dashboard    ${server.httpUrl}/   (sign in with the operator token)`,
     `  HTTP API     ${server.httpUrl}/api   (OpenAPI docs: ${server.httpUrl}/api/docs)`,
     `  health       ${server.httpUrl}/health`,
     `  MQTT broker  ${server.mqttUrl}`,

@@ -22,3 +22,9 @@ export function parseDeploymentTarget(text: string): DeploymentTarget {
     );
   return { kind: match[1] as TargetKind, value: match[2] };
 }
+
+/** The profile a `profile:<name>` target names (events are filed under it), else null. */
+export function profileOfTarget(text: string): string | null {
+  const match = TARGET_PATTERN.exec(text);
+  return match?.[1] === 'profile' ? match[2] : null;
+}

@@ -40,14 +40,16 @@ export class DeploymentsService {
    * session is cancelled).
    */
   async create(dto: CreateDeploymentDto): Promise<DeploymentView> {
-    const target = parseDeploymentTarget(dto.target);
+    return this.createFor(dto.artifactId, await this.targetDevices(dto.target), dto.target, dto);
+  }
+
+  /** The devices a target string names; INVALID_INPUT when it names none. */
+  async targetDevices(text: string): Promise<Device[]> {
+    const target = parseDeploymentTarget(text);
     const devices = await this.devices.resolveTarget(target.kind, target.value);
     if (devices.length === 0)
-      throw new AppError(
-        'INVALID_INPUT',
-        `target ${dto.target} matches no device (retired devices are skipped)`,
-      );
-    return this.createFor(dto.artifactId, devices, dto.target, dto);
+      throw new AppError('INVALID_INPUT', `target ${text} matches no device (retired devices are skipped)`);
+    return devices;
   }
 
   /** Refuses (INVALID_INPUT, one reason per profile) an artifact that some device's profile cannot run. */

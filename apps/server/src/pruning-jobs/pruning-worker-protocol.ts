@@ -1,4 +1,5 @@
 import type { DeviceProfileSpec } from '@fleetprune/tflite';
+import type { FieldImageSet } from '../field-samples/field-image-set';
 import type { PruningJobOptions, PruningJobProgress } from './pruning-job.entity';
 
 /** What the job runner hands a worker thread. */
@@ -13,15 +14,7 @@ export interface PruningWorkerInput {
   outDir: string;
 }
 
-/** Labelled images a device fleet uploaded (uint8 pixels, NHWC). */
-export interface FieldImageSet {
-  images: Uint8Array;
-  labels: Uint8Array;
-  count: number;
-  height: number;
-  width: number;
-  channels: number;
-}
+export type { FieldImageSet };
 
 /** Where the runner finds a profile's field samples (the field-samples module provides it). */
 export interface FieldSampleSource {

@@ -8,7 +8,7 @@ import { AppError } from '../errors/app-error';
 import { EventsService } from '../events/events.service';
 import { DEFAULT_MAX_CONCURRENT } from '../ota/deployment.dto';
 import { Deployment, DeploymentStatus } from '../ota/deployment.entity';
-import { parseDeploymentTarget } from '../ota/deployment-target';
+import { profileOfTarget } from '../ota/deployment-target';
 import { DeploymentsService } from '../ota/deployments.service';
 import { OtaSession } from '../ota/ota-session.entity';
 import { CreateRolloutDto, RolloutView } from './rollout.dto';
@@ -40,13 +40,7 @@ export class RolloutsService {
       const stages = dto.stages ?? [100];
       const problem = stagesProblem(stages);
       if (problem) throw new AppError('INVALID_INPUT', `stages ${JSON.stringify(stages)}: ${problem}`);
-      const target = parseDeploymentTarget(dto.target);
-      const devices = await this.devices.resolveTarget(target.kind, target.value);
-      if (devices.length === 0)
-        throw new AppError(
-          'INVALID_INPUT',
-          `target ${dto.target} matches no device (retired devices are skipped)`,
-        );
+      const devices = await this.deployments.targetDevices(dto.target);
       const artifact = await this.deployments.assertFits(dto.artifactId, devices);
       const id = randomUUID();
       const now = new Date().toISOString();
@@ -76,7 +70,7 @@ export class RolloutsService {
       await this.events.record({
         type: 'rollout_started',
         subject: `rollout:${id}`,
-        profile: target.kind === 'profile' ? target.value : null,
+        profile: profileOfTarget(dto.target),
         message: `${kind} rollout of ${artifact.modelVersion} to ${dto.target}: ${devices.length} device(s) in stages ${stages.join('/')}%`,
         evidence: {
           artifactId: artifact.id,
@@ -318,7 +312,7 @@ export class RolloutsService {
     await this.events.record({
       type,
       subject: `rollout:${rollout.id}`,
-      profile: rollout.target.startsWith('profile:') ? rollout.target.slice('profile:'.length) : null,
+      profile: profileOfTarget(rollout.target),
       message: `rollout ${rollout.id.slice(0, 8)} (${rollout.modelVersion}): ${message}`,
       evidence: { artifactId: rollout.artifactId, stageIndex: rollout.stageIndex, ...evidence },
     });
