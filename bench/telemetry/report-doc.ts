@@ -15,7 +15,7 @@ export function telemetrySection(r: TelemetryReport, svgPath?: string): string {
       (r.revision ? ` at ${r.revision}.` : '.'),
     '',
     'The real server in its own process (as `npm start` runs it: SQLite in a fresh temp dir, LOG_LEVEL=warn, ' +
-      '60 s rollup buckets) with its embedded aedes broker, or joined to a fresh Mosquitto 2 (MQTT_URL; no ACL). ' +
+      '60 s rollup buckets) with its embedded aedes broker, or joined to a fresh Mosquitto 2 (MQTT_URL; anonymous, no ACL, a per-client queue deep enough for two passes, so a slower subscriber waits instead of losing messages). ' +
       'Each fleet size is its own run (fresh server and broker): its devices are registered through the API, one mqtt.js connection each in the benchmark process, ' +
       `each reporting the uploaded artifact as active. Each pass, every device publishes ${r.perDevice} QoS 1 ` +
       `telemetry windows (${r.runs[0]?.payloadBytes ?? '?'} B JSON) without waiting between them (${r.perDevice} is the server's ` +
