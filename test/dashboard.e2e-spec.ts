@@ -12,6 +12,7 @@ jest.setTimeout(90_000);
 const SHOTS = join(__dirname, '..', 'test-artifacts', 'dashboard');
 const DEVICES = 3;
 const MODEL_VERSION = 'dash-fmnist-1';
+const NEXT_VERSION = 'dash-fmnist-2';
 
 /**
  * The operators' dashboard in headless Chromium (Debian's) against the real server: SQLite,
@@ -28,12 +29,17 @@ describe('dashboard (headless Chromium, real server and simulated devices)', () 
     mkdirSync(SHOTS, { recursive: true });
     server = await startServer(tempDataDir(), { CLOSED_LOOP_TICK_S: '0.5', TELEMETRY_BUCKET_S: '1' });
     const call = api(server);
-    const { trained } = await trainRpiModels();
-    const form = new FormData();
-    form.append('file', new Blob([new Uint8Array(trained.tflite)]), 'trained.tflite');
-    form.append('modelVersion', MODEL_VERSION);
-    const uploaded = await call('POST', '/api/artifacts', form);
-    expect(uploaded.status).toBe(201);
+    const { trained, perChannel } = await trainRpiModels();
+    for (const [model, version] of [
+      [trained, MODEL_VERSION],
+      [perChannel, NEXT_VERSION],
+    ] as const) {
+      const form = new FormData();
+      form.append('file', new Blob([new Uint8Array(model.tflite)]), `${version}.tflite`);
+      form.append('modelVersion', version);
+      const uploaded = await call('POST', '/api/artifacts', form);
+      expect(uploaded.status).toBe(201);
+    }
     const samples = SampleSource.fromDataset('fashion-mnist', { shuffleSeed: 3 });
     for (let i = 0; i < DEVICES; i++) {
       const name = `greenhouse-pi-${i + 1}`;
@@ -179,6 +185,37 @@ describe('dashboard (headless Chromium, real server and simulated devices)', () 
       await row.locator('td', { hasText: MODEL_VERSION }).waitFor();
       await row.locator('.badge.ota-activated').waitFor();
     }
+  });
+
+  it('holds a gated stage until Resume, then rolls every device back with Roll back', async () => {
+    await page.getByRole('link', { name: 'Deployments' }).click();
+    await page.locator('#rollout-artifact option', { hasText: NEXT_VERSION }).waitFor({ state: 'attached' });
+    await page.getByLabel('Artifact').selectOption({ label: NEXT_VERSION });
+    await page.getByLabel('Target kind').selectOption('group');
+    await page.locator('#rollout-target option[value="greenhouse"]').waitFor({ state: 'attached' });
+    await page.getByLabel('Target', { exact: true }).selectOption('greenhouse');
+    await page.getByLabel('Canary share (%)').fill('33');
+    await page.getByLabel('Stages (cumulative %)').fill('100');
+    await page.getByLabel('advance stages automatically').uncheck();
+    await page.getByRole('button', { name: 'Start rollout' }).click();
+
+    const card = page.locator('article.rollout', { hasText: NEXT_VERSION }).first();
+    await card.getByText('waiting for resume to start the next stage').waitFor({ timeout: 45_000 });
+    expect(agents.filter(({ agent }) => agent.state.activeModelVersion === NEXT_VERSION)).toHaveLength(1);
+    await card.getByRole('button', { name: 'Resume' }).click();
+    await page
+      .locator('article.rollout[data-status="completed"]', { hasText: NEXT_VERSION })
+      .waitFor({ timeout: 45_000 });
+    expect(agents.every(({ agent }) => agent.state.activeModelVersion === NEXT_VERSION)).toBe(true);
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await card.getByRole('button', { name: 'Roll back' }).click();
+    await page.locator('article.rollout[data-status="rolled_back"]', { hasText: NEXT_VERSION }).waitFor();
+    await page.locator('.events li[data-type="rollout_rolled_back"]').waitFor();
+    await card.locator(`li[data-state="activated"][data-count="${DEVICES}"]`).waitFor({ timeout: 45_000 });
+    expect(agents.every(({ agent }) => agent.state.activeModelVersion === MODEL_VERSION)).toBe(true);
+    await page.screenshot({ path: join(SHOTS, '03b-rolled-back.png'), fullPage: true });
+    await page.getByRole('link', { name: 'Fleet' }).click();
   });
 
   it('opens a device and sees its profile and accuracy/latency charts fill from telemetry', async () => {
