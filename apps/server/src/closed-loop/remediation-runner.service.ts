@@ -163,16 +163,21 @@ export class RemediationRunner {
         `the re-pruned model does not fit ${r.profile}: ${result?.reasons.join('; ') ?? 'no result'}`,
         { jobId: job.id },
       );
+    // A job's artifact is new, so a canary of it can only be this run's, made just before a
+    // crash that kept the step from being recorded.
+    const made = await this.rollouts.findCanary(result.artifactId);
     const stage = Math.max(1, Math.round(policy.canaryShare * 100));
-    const rollout = await this.rollouts.create(
-      {
-        artifactId: result.artifactId,
-        target: `profile:${r.profile}`,
-        stages: [stage, 100],
-        autoAdvance: false,
-      },
-      'canary',
-    );
+    const rollout = made
+      ? await this.rollouts.get(made.id)
+      : await this.rollouts.create(
+          {
+            artifactId: result.artifactId,
+            target: `profile:${r.profile}`,
+            stages: [stage, 100],
+            autoAdvance: false,
+          },
+          'canary',
+        );
     await this.save(r, { state: 'canary', candidateArtifactId: result.artifactId, rolloutId: rollout.id });
     await this.record(
       r,

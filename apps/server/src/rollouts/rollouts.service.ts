@@ -93,6 +93,11 @@ export class RolloutsService {
     return this.view(await this.load(id));
   }
 
+  /** The newest canary rollout of an artifact, if one was made (so a retried step does not make two). */
+  findCanary(artifactId: string): Promise<Rollout | null> {
+    return this.rollouts.findOne({ where: { artifactId, kind: 'canary' }, order: { createdAt: 'DESC' } });
+  }
+
   /** The stored rollout (for the closed loop). */
   async load(id: string): Promise<Rollout> {
     const rollout = await this.rollouts.findOneBy({ id });
