@@ -60,8 +60,12 @@ async function waitForPortOrStop(child: ChildProcess, port: number): Promise<voi
   }
 }
 
-/** Mosquitto 2 on loopback without authentication (the benchmark measures transport, not ACLs). */
-export async function startMosquitto(port: number): Promise<BrokerProcess> {
+/**
+ * Mosquitto 2 on loopback without authentication (the benchmarks measure transport, not ACLs).
+ * `maxQueued` is each client's queue: a subscriber slower than a burst must find its messages
+ * waiting there, since Mosquitto drops what does not fit.
+ */
+export async function startMosquitto(port: number, maxQueued = 10_000): Promise<BrokerProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'fleetprune-mosquitto-'));
   const conf = join(dir, 'mosquitto.conf');
   writeFileSync(
@@ -71,8 +75,10 @@ export async function startMosquitto(port: number): Promise<BrokerProcess> {
       'allow_anonymous true',
       'persistence false',
       'max_connections -1',
+      // Message ids are 16 bits: past 65,535 in flight a client's messages queue instead.
       'max_inflight_messages 0',
-      'max_queued_messages 10000',
+      `max_queued_messages ${maxQueued}`,
+      'max_queued_bytes 0',
       'log_dest none',
       '',
     ].join('\n'),

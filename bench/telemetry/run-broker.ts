@@ -5,7 +5,8 @@ import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { encodeTelemetry } from '@fleetprune/protocol';
 import { buildBenchModel } from '../ota/bench-model';
-import type { BrokerProcess } from '../ota/brokers';
+import { BrokerProcess, startMosquitto } from '../ota/brokers';
+import { freePort } from '../ota/free-port';
 import { registerDevices, uploadModel } from '../ota/fleet-setup';
 import { startBareSubscriber } from './bare-client';
 import type { TelemetryBenchArgs, TelemetryBroker } from './bench-args';
@@ -20,7 +21,6 @@ import {
   publishPass,
 } from './fleet-clients';
 import { measureLatency } from './latency-probe';
-import { startQueueingMosquitto } from './mosquitto-broker';
 import { BrokerRun, PassResult, passRow } from './report';
 import { startTelemetryServer, TelemetryServer } from './telemetry-server';
 
@@ -81,7 +81,7 @@ export async function runBroker(
   const started = Date.now();
   const loadAtStart = loadavg();
   const external: BrokerProcess | undefined =
-    broker === 'mosquitto' ? await startQueueingMosquitto(2 * fleet * args.perDevice) : undefined;
+    broker === 'mosquitto' ? await startMosquitto(await freePort(), 2 * fleet * args.perDevice) : undefined;
   const flags = args.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', args.cpuProfDir] : [];
   const server = await startTelemetryServer(external ? { MQTT_URL: external.url } : {}, 60_000, flags);
   let devices: BenchDevice[] = [];

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { BrokerModule } from '../broker/broker.module';
 import { EventsModule } from '../events/events.module';
+import { FieldSamplesModule } from '../field-samples/field-samples.module';
 import { ModelsModule } from '../models/models.module';
 import { Deployment } from '../ota/deployment.entity';
 import { OtaSession } from '../ota/ota-session.entity';
@@ -22,7 +22,7 @@ import { RemediationRunner } from './remediation-runner.service';
 @Module({
   imports: [
     TypeOrmModule.forFeature([DriftPolicy, Remediation, Deployment, OtaSession]),
-    BrokerModule,
+    FieldSamplesModule,
     EventsModule,
     ModelsModule,
     ProfilesModule,

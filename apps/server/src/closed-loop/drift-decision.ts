@@ -100,3 +100,8 @@ export function decideCanary(
 function ratio(c: AccuracyCounts): number | null {
   return c.labelled > 0 ? c.correct / c.labelled : null;
 }
+
+/** A fraction as a percentage, for event messages. */
+export function pct(value: number | null): string {
+  return value === null ? 'n/a' : `${(value * 100).toFixed(1)}%`;
+}

@@ -2,14 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, MoreThan, Repository } from 'typeorm';
-import { MqttGatewayService } from '../broker/mqtt-gateway.service';
 import { EventsService } from '../events/events.service';
-import { decideDrift, DriftEvidence } from './drift-decision';
+import { FieldSamplesService } from '../field-samples/field-samples.service';
+import { decideDrift, DriftEvidence, pct } from './drift-decision';
 import { DriftPolicy } from './drift-policy.entity';
 import { FIELD_ACCURACY_SOURCE, FieldAccuracySource } from './field-accuracy-source';
 import { findIncumbent } from './incumbent';
 import { OPEN_REMEDIATION_STATES, Remediation } from './remediation.entity';
-import { requestFieldSamples } from './sample-requests';
 
 /** The last drift check of a profile, for operators watching the loop. */
 export interface DriftCheck {
@@ -32,7 +31,7 @@ export class DriftMonitor {
     @InjectRepository(DriftPolicy) private readonly policies: Repository<DriftPolicy>,
     @InjectRepository(Remediation) private readonly remediations: Repository<Remediation>,
     @Inject(FIELD_ACCURACY_SOURCE) private readonly accuracy: FieldAccuracySource,
-    private readonly gateway: MqttGatewayService,
+    private readonly fieldSamples: FieldSamplesService,
     private readonly events: EventsService,
   ) {}
 
@@ -107,9 +106,7 @@ export class DriftMonitor {
 
   /** Asks every device running the incumbent for its recent labelled inputs. */
   private async requestSamples(remediation: Remediation, policy: DriftPolicy): Promise<void> {
-    const asked = await requestFieldSamples(
-      this.remediations.manager,
-      this.gateway,
+    const asked = await this.fieldSamples.requestFromModel(
       policy.profile,
       remediation.incumbentArtifactId,
       policy.samplesPerDevice,
@@ -122,9 +119,4 @@ export class DriftMonitor {
       evidence: { devices: asked, samplesPerDevice: policy.samplesPerDevice, waitS: policy.sampleWaitS },
     });
   }
-}
-
-/** A fraction as a percentage for event messages. */
-export function pct(value: number | null): string {
-  return value === null ? 'n/a' : `${(value * 100).toFixed(1)}%`;
 }

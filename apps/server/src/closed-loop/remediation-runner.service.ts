@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Like, Repository } from 'typeorm';
 import { Artifact } from '../artifacts/artifact.entity';
-import { MqttGatewayService } from '../broker/mqtt-gateway.service';
+import { FieldSamplesService } from '../field-samples/field-samples.service';
 import { EventsService } from '../events/events.service';
 import { EventType } from '../events/event-types';
 import { ModelsService } from '../models/models.service';
@@ -10,12 +10,10 @@ import { Deployment } from '../ota/deployment.entity';
 import { OtaSession } from '../ota/ota-session.entity';
 import { PruningJobsService } from '../pruning-jobs/pruning-jobs.service';
 import { RolloutsService } from '../rollouts/rollouts.service';
-import { decideCanary } from './drift-decision';
+import { decideCanary, pct } from './drift-decision';
 import { DriftPolicy } from './drift-policy.entity';
-import { pct } from './drift-monitor.service';
 import { FIELD_ACCURACY_SOURCE, FieldAccuracySource } from './field-accuracy-source';
 import { OPEN_REMEDIATION_STATES, Remediation, RemediationState } from './remediation.entity';
-import { requestFieldSamples } from './sample-requests';
 
 /**
  * Moves each open remediation one step when its current step is done: samples collected ->
@@ -34,7 +32,7 @@ export class RemediationRunner {
     private readonly models: ModelsService,
     private readonly rollouts: RolloutsService,
     private readonly events: EventsService,
-    private readonly gateway: MqttGatewayService,
+    private readonly fieldSamples: FieldSamplesService,
   ) {}
 
   /** One step for every open remediation. */
@@ -62,13 +60,7 @@ export class RemediationRunner {
     if (r.state === 'sampling') {
       if (Date.now() - r.createdAt.getTime() >= policy.sampleWaitS * 1000) await this.startReprune(r, policy);
       else
-        await requestFieldSamples(
-          this.remediations.manager,
-          this.gateway,
-          r.profile,
-          r.incumbentArtifactId,
-          policy.samplesPerDevice,
-        );
+        await this.fieldSamples.requestFromModel(r.profile, r.incumbentArtifactId, policy.samplesPerDevice);
     } else if (r.state === 'repruning') {
       if (r.pruningJobId === null) await this.startReprune(r, policy);
       else await this.checkJob(r, policy);

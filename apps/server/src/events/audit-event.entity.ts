@@ -1,10 +1,6 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import type { EventType } from './event-types';
-
-const BIGINT = {
-  type: 'bigint' as const,
-  transformer: { to: (v: number) => v, from: (v: string | number) => Number(v) },
-};
+import { BIGINT_COLUMN } from '../database/bigint-column';
 
 /** One recorded decision with the evidence it was taken on; never updated. */
 @Entity('events')
@@ -14,7 +10,7 @@ export class AuditEvent {
 
   /** Server clock, ms since the epoch. */
   @Index()
-  @Column({ name: 'at', ...BIGINT })
+  @Column({ name: 'at', ...BIGINT_COLUMN })
   at!: number;
 
   @Index()

@@ -1,12 +1,7 @@
-/** Labelled field images of one profile, laid out like libs/datasets' ImageSet (NHWC uint8). */
-export interface FieldImageSet {
-  images: Uint8Array;
-  labels: Uint8Array;
-  count: number;
-  height: number;
-  width: number;
-  channels: number;
-}
+import type { ImageSet } from '@fleetprune/datasets';
+
+/** Labelled field images of one profile: an ImageSet (NHWC uint8) without class names. */
+export type FieldImageSet = Omit<ImageSet, 'classNames'>;
 
 /** What assembling a set needs of each stored sample (newest first). */
 export interface LabelledSampleMeta {

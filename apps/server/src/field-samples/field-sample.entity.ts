@@ -1,11 +1,6 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import type { SampleDtype } from '@fleetprune/protocol';
-
-/** Epoch milliseconds exceed PostgreSQL's integer; stored as bigint, read as number. */
-const BIGINT = {
-  type: 'bigint' as const,
-  transformer: { to: (v: number) => v, from: (v: string | number) => Number(v) },
-};
+import { BIGINT_COLUMN } from '../database/bigint-column';
 
 /**
  * One field sample's metadata. The tensor bytes live in the same row's `data` column (blob on
@@ -48,9 +43,9 @@ export class FieldSampleRow {
   @Column({ type: 'varchar', length: 8 })
   dtype!: SampleDtype;
 
-  @Column({ name: 'captured_at', ...BIGINT })
+  @Column({ name: 'captured_at', ...BIGINT_COLUMN })
   capturedAt!: number;
 
-  @Column({ name: 'received_at', ...BIGINT })
+  @Column({ name: 'received_at', ...BIGINT_COLUMN })
   receivedAt!: number;
 }

@@ -1,9 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { channelTopic, encodeDeviceCommand, MAX_SAMPLE_ITEMS, SAMPLE_DTYPES } from '@fleetprune/protocol';
+import {
+  CHANNELS,
+  channelTopic,
+  encodeDeviceCommand,
+  MAX_SAMPLE_ITEMS,
+  SAMPLE_DTYPES,
+} from '@fleetprune/protocol';
 import { IsNull, MoreThanOrEqual, Not } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { MqttGatewayService } from '../broker/mqtt-gateway.service';
+import { Device } from '../devices/device.entity';
 import { DevicesService } from '../devices/devices.service';
 import { parseDeploymentTarget } from '../ota/deployment-target';
 import { assembleImageSet, FieldImageSet, pickImageSamples } from './field-image-set';
@@ -78,17 +85,38 @@ export class FieldSamplesService {
     const online = (await this.devices.resolveTarget(target.kind, target.value)).filter(
       (d) => d.status === 'online',
     );
-    const max = dto.max ?? MAX_SAMPLE_ITEMS;
-    const misclassifiedOnly = dto.misclassifiedOnly ?? false;
+    const deviceIds = online.map((d) => d.id);
+    await this.ask(deviceIds, dto.max ?? MAX_SAMPLE_ITEMS, dto.misclassifiedOnly ?? false);
+    return { asked: deviceIds.length, deviceIds };
+  }
+
+  /**
+   * Asks every device of `profile` running `artifactId` for up to `max` recent labelled
+   * inputs (the closed loop, while a drift is investigated); answers how many were asked.
+   */
+  async requestFromModel(profile: string, artifactId: string, max: number): Promise<number> {
+    const devices = await this.store.rows.manager.find(Device, {
+      where: { profile, activeArtifactId: artifactId },
+      select: { id: true },
+    });
+    await this.ask(
+      devices.map((d) => d.id),
+      max,
+      false,
+    );
+    return devices.length;
+  }
+
+  private async ask(deviceIds: string[], max: number, misclassifiedOnly: boolean): Promise<void> {
     await Promise.all(
-      online.map((d) =>
+      deviceIds.map((id) =>
         this.gateway.publish(
-          channelTopic(d.id, 'cmd'),
+          channelTopic(id, 'cmd'),
           encodeDeviceCommand({ v: 1, id: randomUUID(), type: 'upload-samples', max, misclassifiedOnly }),
+          { qos: CHANNELS.cmd.qos },
         ),
       ),
     );
-    return { asked: online.length, deviceIds: online.map((d) => d.id) };
   }
 
   /** Deletes every stored sample of `profile`; answers how many went. */

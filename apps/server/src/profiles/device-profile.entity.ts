@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import { BIGINT_COLUMN } from '../database/bigint-column';
 
 /** What a class of device offers a model: the budgets pruning and deployment check against. */
 @Entity('device_profiles')
@@ -21,11 +22,7 @@ export class DeviceProfile {
   clockMhz!: number;
 
   /** Sustained int8 multiply-accumulates per second, for latency estimates (MACs / this). */
-  @Column({
-    name: 'macs_per_second',
-    type: 'bigint',
-    transformer: { to: (v: number) => v, from: (v: string | number) => Number(v) },
-  })
+  @Column({ name: 'macs_per_second', ...BIGINT_COLUMN })
   macsPerSecond!: number;
 
   @Column({ name: 'latency_budget_ms', type: 'integer' })

@@ -1,4 +1,5 @@
 // The two statements of a telemetry batch (raw insert, rollup upsert), for SQLite and PostgreSQL.
+import type { TelemetryWindow } from '@fleetprune/protocol';
 import { CONFIDENCE_COLUMNS } from './telemetry-rollup.entity';
 import type { RollupDelta } from './telemetry-rollup-delta';
 
@@ -11,23 +12,8 @@ export interface BatchStatement {
   params: unknown[];
 }
 
-/** The raw row of one window, in RAW_COLUMNS order. */
-export interface RawWindowRow {
-  deviceId: string;
-  seq: number;
-  artifactId: string;
-  modelVersion: string;
-  windowStart: number;
-  windowEnd: number;
-  samples: number;
-  labelled: number;
-  correct: number;
-  confidenceHistogram: number[];
-  latencyMeanMs: number;
-  latencyP95Ms: number;
-  arenaUsedBytes: number;
-  receivedAt: number;
-}
+/** The raw row of one window: the message's fields, whose device sent it, and when it arrived. */
+export type RawWindowRow = Omit<TelemetryWindow, 'v'> & { deviceId: string; receivedAt: number };
 
 const RAW_COLUMNS = [
   'device_id',

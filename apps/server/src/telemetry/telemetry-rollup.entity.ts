@@ -1,10 +1,6 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { BIGINT_COLUMN } from '../database/bigint-column';
 
-/** Epoch milliseconds and summed counters exceed PostgreSQL's integer; stored as bigint, read as number. */
-const BIGINT = {
-  type: 'bigint' as const,
-  transformer: { to: (v: number) => v, from: (v: string | number) => Number(v) },
-};
 const DOUBLE = { type: 'double precision' as const };
 
 /** Column names of the ten confidence-histogram bins (one column each, so the upsert can add them). */
@@ -23,7 +19,7 @@ export class TelemetryRollupRow {
   @PrimaryGeneratedColumn()
   id!: number;
 
-  @Column({ name: 'bucket_start', ...BIGINT })
+  @Column({ name: 'bucket_start', ...BIGINT_COLUMN })
   bucketStart!: number;
 
   @Column({ name: 'device_id', type: 'varchar', length: 64 })
@@ -39,16 +35,16 @@ export class TelemetryRollupRow {
   @Column({ name: 'model_version', type: 'varchar', length: 64 })
   modelVersion!: string;
 
-  @Column({ ...BIGINT })
+  @Column({ ...BIGINT_COLUMN })
   windows!: number;
 
-  @Column({ ...BIGINT })
+  @Column({ ...BIGINT_COLUMN })
   samples!: number;
 
-  @Column({ ...BIGINT })
+  @Column({ ...BIGINT_COLUMN })
   labelled!: number;
 
-  @Column({ ...BIGINT })
+  @Column({ ...BIGINT_COLUMN })
   correct!: number;
 
   /** Sum over windows of latencyMeanMs x samples. */
@@ -58,17 +54,17 @@ export class TelemetryRollupRow {
   @Column({ name: 'latency_p95_max_ms', ...DOUBLE })
   latencyP95MaxMs!: number;
 
-  @Column({ name: 'arena_max_bytes', ...BIGINT })
+  @Column({ name: 'arena_max_bytes', ...BIGINT_COLUMN })
   arenaMaxBytes!: number;
 
-  @Column({ name: 'confidence_0', ...BIGINT }) c0!: number;
-  @Column({ name: 'confidence_1', ...BIGINT }) c1!: number;
-  @Column({ name: 'confidence_2', ...BIGINT }) c2!: number;
-  @Column({ name: 'confidence_3', ...BIGINT }) c3!: number;
-  @Column({ name: 'confidence_4', ...BIGINT }) c4!: number;
-  @Column({ name: 'confidence_5', ...BIGINT }) c5!: number;
-  @Column({ name: 'confidence_6', ...BIGINT }) c6!: number;
-  @Column({ name: 'confidence_7', ...BIGINT }) c7!: number;
-  @Column({ name: 'confidence_8', ...BIGINT }) c8!: number;
-  @Column({ name: 'confidence_9', ...BIGINT }) c9!: number;
+  @Column({ name: 'confidence_0', ...BIGINT_COLUMN }) c0!: number;
+  @Column({ name: 'confidence_1', ...BIGINT_COLUMN }) c1!: number;
+  @Column({ name: 'confidence_2', ...BIGINT_COLUMN }) c2!: number;
+  @Column({ name: 'confidence_3', ...BIGINT_COLUMN }) c3!: number;
+  @Column({ name: 'confidence_4', ...BIGINT_COLUMN }) c4!: number;
+  @Column({ name: 'confidence_5', ...BIGINT_COLUMN }) c5!: number;
+  @Column({ name: 'confidence_6', ...BIGINT_COLUMN }) c6!: number;
+  @Column({ name: 'confidence_7', ...BIGINT_COLUMN }) c7!: number;
+  @Column({ name: 'confidence_8', ...BIGINT_COLUMN }) c8!: number;
+  @Column({ name: 'confidence_9', ...BIGINT_COLUMN }) c9!: number;
 }

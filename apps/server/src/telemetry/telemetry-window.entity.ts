@@ -1,10 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-
-/** Epoch milliseconds and u32 counters exceed PostgreSQL's integer; stored as bigint, read as number. */
-const BIGINT = {
-  type: 'bigint' as const,
-  transformer: { to: (v: number) => v, from: (v: string | number) => Number(v) },
-};
+import { BIGINT_COLUMN } from '../database/bigint-column';
 
 /** One telemetry window as a device sent it (raw rows, kept for TELEMETRY_RAW_RETENTION_H). */
 @Entity('telemetry_windows')
@@ -17,7 +12,7 @@ export class TelemetryWindowRow {
   @Column({ name: 'device_id', type: 'varchar', length: 64 })
   deviceId!: string;
 
-  @Column({ name: 'seq', ...BIGINT })
+  @Column({ name: 'seq', ...BIGINT_COLUMN })
   seq!: number;
 
   @Column({ name: 'artifact_id', type: 'varchar', length: 64 })
@@ -26,11 +21,11 @@ export class TelemetryWindowRow {
   @Column({ name: 'model_version', type: 'varchar', length: 64 })
   modelVersion!: string;
 
-  @Column({ name: 'window_start', ...BIGINT })
+  @Column({ name: 'window_start', ...BIGINT_COLUMN })
   windowStart!: number;
 
   @Index()
-  @Column({ name: 'window_end', ...BIGINT })
+  @Column({ name: 'window_end', ...BIGINT_COLUMN })
   windowEnd!: number;
 
   @Column({ type: 'integer' })
@@ -51,11 +46,11 @@ export class TelemetryWindowRow {
   @Column({ name: 'latency_p95_ms', type: 'real' })
   latencyP95Ms!: number;
 
-  @Column({ name: 'arena_used_bytes', ...BIGINT })
+  @Column({ name: 'arena_used_bytes', ...BIGINT_COLUMN })
   arenaUsedBytes!: number;
 
   /** Server clock when the window arrived (devices without a clock send 0 times). */
   @Index('IDX_telemetry_windows_received_at')
-  @Column({ name: 'received_at', ...BIGINT })
+  @Column({ name: 'received_at', ...BIGINT_COLUMN })
   receivedAt!: number;
 }

@@ -5,18 +5,12 @@ export class Telemetry1764250000000 implements MigrationInterface {
   name = 'Telemetry1764250000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const { str, int, big, json } = columns(queryRunner);
+    const { str, int, big, json, serial } = columns(queryRunner);
     await queryRunner.createTable(
       new Table({
         name: 'telemetry_windows',
         columns: [
-          {
-            name: 'id',
-            type: 'integer',
-            isPrimary: true,
-            isGenerated: true,
-            generationStrategy: 'increment',
-          },
+          serial(),
           str('device_id', 64),
           big('seq'),
           str('artifact_id', 64),

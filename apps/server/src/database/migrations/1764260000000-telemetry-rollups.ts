@@ -6,20 +6,14 @@ export class TelemetryRollups1764260000000 implements MigrationInterface {
   name = 'TelemetryRollups1764260000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const { str, big } = columns(queryRunner);
+    const { str, big, serial } = columns(queryRunner);
     // PostgreSQL's `real` is 4 bytes: a latency sum over millions of samples needs 8.
     const double = (name: string) => ({ name, type: 'double precision' });
     await queryRunner.createTable(
       new Table({
         name: 'telemetry_rollups',
         columns: [
-          {
-            name: 'id',
-            type: 'integer',
-            isPrimary: true,
-            isGenerated: true,
-            generationStrategy: 'increment',
-          },
+          serial(),
           big('bucket_start'),
           str('device_id', 64),
           str('artifact_id', 64),

@@ -5,19 +5,13 @@ export class FieldSamples1764270000000 implements MigrationInterface {
   name = 'FieldSamples1764270000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const { str, int, big, json } = columns(queryRunner);
+    const { str, int, big, json, serial } = columns(queryRunner);
     const postgres = queryRunner.connection.options.type === 'postgres';
     await queryRunner.createTable(
       new Table({
         name: 'field_samples',
         columns: [
-          {
-            name: 'id',
-            type: 'integer',
-            isPrimary: true,
-            isGenerated: true,
-            generationStrategy: 'increment',
-          },
+          serial(),
           str('device_id', 64),
           str('profile', 64),
           str('artifact_id', 64),

@@ -6,7 +6,7 @@ export class ClosedLoop1764280000000 implements MigrationInterface {
   name = 'ClosedLoop1764280000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const { id, str, int, big, json, bool, time } = columns(queryRunner);
+    const { id, str, int, big, json, bool, time, serial } = columns(queryRunner);
     const real = (name: string) => ({ name, type: 'real' });
     await queryRunner.addColumn('deployments', new TableColumn(bool('paused')));
     await queryRunner.createTable(
@@ -39,13 +39,7 @@ export class ClosedLoop1764280000000 implements MigrationInterface {
       new Table({
         name: 'events',
         columns: [
-          {
-            name: 'id',
-            type: 'integer',
-            isPrimary: true,
-            isGenerated: true,
-            generationStrategy: 'increment',
-          },
+          serial(),
           big('at'),
           str('type', 32),
           str('profile', 64, true),

@@ -5,6 +5,14 @@ export function columns(queryRunner: QueryRunner) {
   const postgres = queryRunner.connection.options.type === 'postgres';
   return {
     id: (name = 'id'): TableColumnOptions => ({ name, type: 'varchar', length: '64', isPrimary: true }),
+    /** An auto-incrementing integer key (append-only tables). */
+    serial: (name = 'id'): TableColumnOptions => ({
+      name,
+      type: 'integer',
+      isPrimary: true,
+      isGenerated: true,
+      generationStrategy: 'increment',
+    }),
     str: (name: string, length: number, nullable = false): TableColumnOptions => ({
       name,
       type: 'varchar',
