@@ -4,7 +4,7 @@ import { Browser, chromium, Page } from 'playwright-core';
 import { DeviceAgent, SampleSource } from '@fleetprune/devices';
 import { serializeLayersModel } from '@fleetprune/tfjs-runtime';
 import type { RunningServer } from '../apps/server/src/create-server';
-import { api, registerAgent, smallCnn, startServer, tempDataDir } from './helpers';
+import { api, eventually, registerAgent, smallCnn, startServer, tempDataDir } from './helpers';
 import { trainRpiModels } from './support/firmware/rpi-models';
 
 jest.setTimeout(90_000);
@@ -178,7 +178,9 @@ describe('dashboard (headless Chromium, real server and simulated devices)', () 
     await page.locator('.events li[data-type="rollout_stage_started"]').nth(1).waitFor();
     await page.screenshot({ path: join(SHOTS, '03-deployments.png'), fullPage: true });
 
-    for (const { agent } of agents) expect(agent.state.activeModelVersion).toBe(MODEL_VERSION);
+    await eventually(async () =>
+      agents.every(({ agent }) => agent.state.activeModelVersion === MODEL_VERSION),
+    );
     await page.getByRole('link', { name: 'Fleet' }).click();
     for (const { id } of agents) {
       const row = page.locator(`tr[data-device-id="${id}"]`);
@@ -201,19 +203,22 @@ describe('dashboard (headless Chromium, real server and simulated devices)', () 
 
     const card = page.locator('article.rollout', { hasText: NEXT_VERSION }).first();
     await card.getByText('waiting for resume to start the next stage').waitFor({ timeout: 45_000 });
-    expect(agents.filter(({ agent }) => agent.state.activeModelVersion === NEXT_VERSION)).toHaveLength(1);
+    // The device switches models a moment after it reports the activation the page shows.
+    const onVersion = (version: string) =>
+      agents.filter(({ agent }) => agent.state.activeModelVersion === version).length;
+    await eventually(async () => onVersion(NEXT_VERSION) === 1);
     await card.getByRole('button', { name: 'Resume' }).click();
     await page
       .locator('article.rollout[data-status="completed"]', { hasText: NEXT_VERSION })
       .waitFor({ timeout: 45_000 });
-    expect(agents.every(({ agent }) => agent.state.activeModelVersion === NEXT_VERSION)).toBe(true);
+    await eventually(async () => onVersion(NEXT_VERSION) === DEVICES);
 
     page.once('dialog', (dialog) => void dialog.accept());
     await card.getByRole('button', { name: 'Roll back' }).click();
     await page.locator('article.rollout[data-status="rolled_back"]', { hasText: NEXT_VERSION }).waitFor();
     await page.locator('.events li[data-type="rollout_rolled_back"]').waitFor();
     await card.locator(`li[data-state="activated"][data-count="${DEVICES}"]`).waitFor({ timeout: 45_000 });
-    expect(agents.every(({ agent }) => agent.state.activeModelVersion === MODEL_VERSION)).toBe(true);
+    await eventually(async () => onVersion(MODEL_VERSION) === DEVICES);
     await page.screenshot({ path: join(SHOTS, '03b-rolled-back.png'), fullPage: true });
     await page.getByRole('link', { name: 'Fleet' }).click();
   });
