@@ -1,6 +1,7 @@
 import type { Conv2DOptions } from '../model/tflite-model';
 import { TfliteError } from '../tflite-error';
 import { conv2dKernel } from './conv-2d';
+import { multiplyByQuantizedMultiplier, quantizeMultiplier } from './fixed-point';
 import { q, runOp, singleOpModel, type TensorSpec } from './single-op-model.spec-helper';
 
 const opts = (o: Partial<Conv2DOptions> = {}): Conv2DOptions => ({
@@ -114,6 +115,48 @@ describe(conv2dKernel.name, () => {
           expected.push(Math.min(127, Math.max(-128, Math.round((acc * sx * sf[oc]) / sy) + zy)));
         }
     got.forEach((v, i) => expect(Math.abs(v - expected[i])).toBeLessThanOrEqual(1));
+  });
+
+  it('matches a tap-by-tap integer reference exactly where padding and dilation cut the window', () => {
+    let seed = 7;
+    const rnd = (lo: number, hi: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return lo + (seed % (hi - lo + 1));
+    };
+    const [h, w, cin, cout, k, dil] = [7, 6, 5, 9, 3, 2];
+    const x = range(h * w * cin, () => rnd(-128, 127));
+    const f = range(cout * k * k * cin, () => rnd(-127, 127));
+    const bias = range(cout, () => rnd(-5000, 5000));
+    const sf = range(cout, (i) => 0.002 + i * 0.0007);
+    const [sx, sy, zx, zy] = [0.05, 0.2, 17, -9];
+    const model = singleOpModel(
+      'CONV_2D',
+      [
+        q([1, h, w, cin], sx, zx),
+        { ...q([cout, k, k, cin], sf, 0, f), quantizedDimension: 0 },
+        int32([cout], bias),
+      ],
+      [q([1, h, w, cout], sy, zy)],
+      opts({ dilationHFactor: dil, dilationWFactor: dil }),
+    );
+    const expected: number[] = [];
+    for (let oy = 0; oy < h; oy++)
+      for (let ox = 0; ox < w; ox++)
+        for (let oc = 0; oc < cout; oc++) {
+          let acc = bias[oc];
+          for (let ky = 0; ky < k; ky++)
+            for (let kx = 0; kx < k; kx++) {
+              // SAME with dilation 2: the 5-wide effective window is centred, 2 pad each side.
+              const [iy, ix] = [oy + ky * dil - 2, ox + kx * dil - 2];
+              if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
+              for (let ic = 0; ic < cin; ic++)
+                acc += f[((oc * k + ky) * k + kx) * cin + ic] * (x[(iy * w + ix) * cin + ic] - zx);
+            }
+          const m = quantizeMultiplier((Math.fround(sx) * Math.fround(sf[oc])) / Math.fround(sy));
+          const v = multiplyByQuantizedMultiplier(acc, m.multiplier, m.shift) + zy;
+          expected.push(Math.min(127, Math.max(-128, v)));
+        }
+    expect(runOp(model, x)).toEqual(expected);
   });
 
   it('runs grouped convolution with dilation, each group reading its own input channels', () => {

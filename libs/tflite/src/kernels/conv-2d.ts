@@ -17,8 +17,11 @@ interface Conv2DData extends WindowGeometry, ConvQuantization {
   filtersPerGroup: number;
   /** Sum of each output channel's filter weights, to apply the input offset once per window. */
   filterSums: Float64Array;
-  /** 1x1 window, stride 1, no padding, one group. */
-  pointwise: boolean;
+  /**
+   * One group only: the filter as [kh, kw, in_c, out_c], so the innermost loop runs over output
+   * channels in memory order, and per-tap sums [kh * kw, out_c] for windows cut by padding.
+   */
+  ungrouped?: { filter: Float64Array; tapSums: Float64Array; acc: Float64Array; partial: Float64Array };
 }
 
 function prepare(ctx: KernelContext): Conv2DData {
@@ -59,8 +62,28 @@ function prepare(ctx: KernelContext): Conv2DData {
     filterInDepth,
     filtersPerGroup: outChannels / groups,
     filterSums,
-    pointwise: kh === 1 && kw === 1 && groups === 1 && geometry.strideH === 1 && geometry.strideW === 1,
+    ungrouped: groups === 1 ? transposeFilter(filter.data, outChannels, kh * kw, inDepth) : undefined,
   };
+}
+
+function transposeFilter(
+  f: TensorData,
+  outChannels: number,
+  taps: number,
+  inDepth: number,
+): NonNullable<Conv2DData['ungrouped']> {
+  const filter = new Float64Array(f.length);
+  const tapSums = new Float64Array(taps * outChannels);
+  for (let oc = 0; oc < outChannels; oc++) {
+    for (let t = 0; t < taps; t++) {
+      for (let ic = 0; ic < inDepth; ic++) {
+        const v = f[(oc * taps + t) * inDepth + ic];
+        filter[(t * inDepth + ic) * outChannels + oc] = v;
+        tapSums[t * outChannels + oc] += v;
+      }
+    }
+  }
+  return { filter, tapSums, acc: new Float64Array(outChannels), partial: new Float64Array(outChannels) };
 }
 
 function requantize(acc: number, oc: number, d: Conv2DData): number {
@@ -68,60 +91,55 @@ function requantize(acc: number, oc: number, d: Conv2DData): number {
   return v < d.actMin ? d.actMin : v > d.actMax ? d.actMax : v;
 }
 
-/** 1x1, stride 1, one group: a matrix product of pixels by filters (most of MobileNet's work). */
-function evalPointwise(
-  x: TensorData,
-  f: TensorData,
-  bias: TensorData | undefined,
-  y: TensorData,
-  d: Conv2DData,
-): void {
-  const { inDepth, outDepth, inputOffset, filterSums } = d;
-  const pixels = d.batches * d.outHeight * d.outWidth;
-  const blocked = outDepth - (outDepth % 4);
-  for (let p = 0; p < pixels; p++) {
-    const xBase = p * inDepth;
-    const yBase = p * outDepth;
-    // Four output channels at a time share each input load.
-    let oc = 0;
-    for (; oc < blocked; oc += 4) {
-      const f0 = oc * inDepth;
-      const f1 = f0 + inDepth;
-      const f2 = f1 + inDepth;
-      const f3 = f2 + inDepth;
-      let a0 = 0;
-      let a1 = 0;
-      let a2 = 0;
-      let a3 = 0;
-      for (let ic = 0; ic < inDepth; ic++) {
-        const xv = x[xBase + ic];
-        a0 += f[f0 + ic] * xv;
-        a1 += f[f1 + ic] * xv;
-        a2 += f[f2 + ic] * xv;
-        a3 += f[f3 + ic] * xv;
+/**
+ * One group: per output pixel, every tap inside the image adds input x filter row into all
+ * output channels' accumulators at once. Integer sums are exact in float64, so the order of
+ * accumulation cannot change a result.
+ */
+function evalUngrouped(x: TensorData, bias: TensorData | undefined, y: TensorData, d: Conv2DData): void {
+  const { filter, tapSums, acc, partial } = d.ungrouped!;
+  const { inHeight, inWidth, inDepth, outHeight, outWidth, outDepth, filterHeight, filterWidth } = d;
+  const { inputOffset, filterSums, strideH, strideW, padH, padW, dilationH, dilationW } = d;
+  let yi = 0;
+  for (let b = 0; b < d.batches; b++) {
+    for (let oy = 0; oy < outHeight; oy++) {
+      const iy0 = oy * strideH - padH;
+      for (let ox = 0; ox < outWidth; ox++) {
+        const ix0 = ox * strideW - padW;
+        acc.fill(0);
+        partial.fill(0);
+        let inside = true;
+        for (let ky = 0; ky < filterHeight; ky++) {
+          const iy = iy0 + ky * dilationH;
+          if (iy < 0 || iy >= inHeight) {
+            inside = false;
+            continue;
+          }
+          for (let kx = 0; kx < filterWidth; kx++) {
+            const ix = ix0 + kx * dilationW;
+            // Zero padding: positions outside the image contribute nothing.
+            if (ix < 0 || ix >= inWidth) {
+              inside = false;
+              continue;
+            }
+            const tap = ky * filterWidth + kx;
+            const xBase = ((b * inHeight + iy) * inWidth + ix) * inDepth;
+            let row = tap * inDepth * outDepth;
+            for (let ic = 0; ic < inDepth; ic++, row += outDepth) {
+              const xv = x[xBase + ic];
+              if (xv === 0) continue;
+              for (let oc = 0; oc < outDepth; oc++) acc[oc] += filter[row + oc] * xv;
+            }
+            const sums = tap * outDepth;
+            for (let oc = 0; oc < outDepth; oc++) partial[oc] += tapSums[sums + oc];
+          }
+        }
+        // sum(f * (x + offset)) = sum(f * x) + offset * sum(f), the latter over taps inside the image.
+        for (let oc = 0; oc < outDepth; oc++) {
+          const offsetTerm = inputOffset * (inside ? filterSums[oc] : partial[oc]);
+          y[yi++] = requantize(acc[oc] + offsetTerm + (bias ? bias[oc] : 0), oc, d);
+        }
       }
-      y[yBase + oc] = requantize(a0 + inputOffset * filterSums[oc] + (bias ? bias[oc] : 0), oc, d);
-      y[yBase + oc + 1] = requantize(
-        a1 + inputOffset * filterSums[oc + 1] + (bias ? bias[oc + 1] : 0),
-        oc + 1,
-        d,
-      );
-      y[yBase + oc + 2] = requantize(
-        a2 + inputOffset * filterSums[oc + 2] + (bias ? bias[oc + 2] : 0),
-        oc + 2,
-        d,
-      );
-      y[yBase + oc + 3] = requantize(
-        a3 + inputOffset * filterSums[oc + 3] + (bias ? bias[oc + 3] : 0),
-        oc + 3,
-        d,
-      );
-    }
-    for (; oc < outDepth; oc++) {
-      const fBase = oc * inDepth;
-      let acc = 0;
-      for (let ic = 0; ic < inDepth; ic++) acc += f[fBase + ic] * x[xBase + ic];
-      y[yBase + oc] = requantize(acc + inputOffset * filterSums[oc] + (bias ? bias[oc] : 0), oc, d);
     }
   }
 }
@@ -131,7 +149,7 @@ function evalConv(ctx: KernelContext, d: Conv2DData): void {
   const f = ctx.inputs[kFilter]!.data;
   const bias = ctx.inputs[kBias]?.data;
   const y = ctx.outputs[0].data;
-  if (d.pointwise) return evalPointwise(x, f, bias, y, d);
+  if (d.ungrouped) return evalUngrouped(x, bias, y, d);
   const {
     inHeight,
     inWidth,
