@@ -153,6 +153,10 @@ describe('OTA faults: real server, simulated devices, injected network faults', 
   it('continues a rollout across a server restart, resuming the download in progress', async () => {
     const fleet = await Promise.all(['pi-r1', 'pi-r2', 'pi-r3'].map((name) => device(name, 'restart')));
     await Promise.all(fleet.map((a) => a.start()));
+    // One device downloads at a time; the first stalls a third of the way in (its chunks are
+    // lost) so the restart lands mid-download however fast the machine is.
+    let chunks = 0;
+    proxy.setFault((topic) => (topic.endsWith('/ota/chunk') && ++chunks > CHUNKS / 3 ? 'drop' : 'pass'));
     const created = await api(server)('POST', '/api/deployments', {
       artifactId,
       target: 'group:restart',
@@ -171,6 +175,7 @@ describe('OTA faults: real server, simulated devices, injected network faults', 
     await eventually(async () => rowOf(await deploymentOf(created.json.id)).state === 'downloading', 5000);
     await server.app.close();
     await boot();
+    proxy.setFault(() => 'pass');
     await eventually(async () => (await deploymentOf(created.json.id)).status === 'completed', 60_000);
     const after = await deploymentOf(created.json.id);
     expect(after.counts.activated).toBe(3);

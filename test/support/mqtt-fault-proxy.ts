@@ -1,12 +1,12 @@
 import { AddressInfo, createConnection, createServer, Server, Socket } from 'node:net';
 
 /** What the proxy may do to one broker-to-client PUBLISH, given its topic and the count so far. */
-export type PublishFault = (topic: string, index: number) => 'pass' | 'corrupt' | 'cut';
+export type PublishFault = (topic: string, index: number) => 'pass' | 'corrupt' | 'cut' | 'drop';
 
 /**
  * A TCP proxy between MQTT clients and a broker that splits the broker-to-client stream into
- * MQTT packets and can corrupt one byte of a PUBLISH payload or cut the connection right
- * before a PUBLISH: real network faults, placed deterministically.
+ * MQTT packets and can corrupt one byte of a PUBLISH payload, drop a PUBLISH (as QoS 0 may be
+ * lost) or cut the connection right before one: real network faults, placed deterministically.
  */
 export class MqttFaultProxy {
   private server: Server | undefined;
@@ -14,6 +14,7 @@ export class MqttFaultProxy {
   private publishes = 0;
   corrupted = 0;
   cuts = 0;
+  dropped = 0;
 
   constructor(
     private readonly brokerPort: number,
@@ -64,6 +65,10 @@ export class MqttFaultProxy {
           if (verdict === 'cut') {
             this.cuts++;
             return close();
+          }
+          if (verdict === 'drop') {
+            this.dropped++;
+            continue;
           }
           if (verdict === 'corrupt') {
             this.corrupted++;

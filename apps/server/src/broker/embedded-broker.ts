@@ -14,6 +14,11 @@ export interface LocalBrokerLink {
   subscribe(filter: string, handler: (topic: string, payload: Buffer) => void): Promise<void>;
 }
 
+/** The part of aedes's persistence that lists retained messages by topic filter. */
+interface RetainedStore {
+  createRetainedStream(filter: string): AsyncIterable<{ topic: string; payload: string | Buffer }>;
+}
+
 /** Return code 5 "not authorized" of MQTT 3.1.1 CONNACK ([MQTT-3.2.2-3] table 3.1). */
 const NOT_AUTHORIZED = 5;
 const BAD_CREDENTIALS = 4;
@@ -108,23 +113,31 @@ export class EmbeddedBroker {
           (error?: Error) => (error ? reject(error) : resolve()),
         ),
       ),
-    subscribe: (filter, handler) =>
-      new Promise<void>((resolve) =>
+    subscribe: async (filter, handler) => {
+      const deliver = (packet: { topic: string; payload: string | Buffer }) =>
+        handler(packet.topic, Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload));
+      await new Promise<void>((resolve) =>
         this.aedes.subscribe(
           filter,
           (packet, done) => {
-            handler(
-              packet.topic,
-              Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload),
-            );
+            deliver(packet);
             // aedes's emitter releases its next queued message inside done(): calling it
             // synchronously recursed once per queued message (stack overflow at 4,000 devices).
             queueMicrotask(done);
           },
           () => resolve(),
         ),
-      ),
+      );
+      // Like an MQTT SUBSCRIBE, hand over what is retained: devices that reconnected to a
+      // restarted server before this listener existed published their status only then.
+      for await (const packet of this.retained(filter)) deliver(packet);
+    },
   };
+
+  private retained(filter: string): AsyncIterable<{ topic: string; payload: string | Buffer }> {
+    const persistence = (this.aedes as unknown as { persistence: RetainedStore }).persistence;
+    return persistence.createRetainedStream(filter);
+  }
 
   /** Drops a device's live connection (after its credentials were revoked). */
   disconnect(clientId: string): void {
