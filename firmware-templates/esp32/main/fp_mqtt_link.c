@@ -30,7 +30,7 @@ void fp_link_publish(fp_out_channel channel, const char *payload, size_t len) {
   static const struct {
     const char *name;
     int qos, retain;
-  } table[] = {{"status", 1, 1}, {"ota/request", 1, 0}, {"ota/progress", 0, 0}, {"ota/result", 1, 0}, {"telemetry", 1, 0}};
+  } table[] = {{"status", 1, 1}, {"ota/request", 0, 0}, {"ota/progress", 0, 0}, {"ota/result", 1, 0}, {"telemetry", 1, 0}};
   char t[FP_TOPIC_MAX];
   if (client == NULL) return;
   topic(t, sizeof t, table[channel].name);

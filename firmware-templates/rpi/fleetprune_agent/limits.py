@@ -27,7 +27,7 @@ TOPIC_ROOT = "fleetprune/v1/devices"
 CHANNELS = {
     "status": (1, True, MAX_JSON_PAYLOAD),
     "ota/offer": (1, True, MAX_JSON_PAYLOAD),
-    "ota/request": (1, False, MAX_JSON_PAYLOAD),
+    "ota/request": (0, False, MAX_JSON_PAYLOAD),
     "ota/chunk": (0, False, MAX_CHUNK_FRAME),
     "ota/progress": (0, False, MAX_JSON_PAYLOAD),
     "ota/result": (1, False, MAX_JSON_PAYLOAD),

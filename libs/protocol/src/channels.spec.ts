@@ -16,9 +16,13 @@ describe(parseDeviceTopic.name, () => {
     expect(parseDeviceTopic(topic)).toBeUndefined();
   });
 
-  it('retains exactly status and offer, and sends chunks at QoS 0 only', () => {
+  it('retains exactly status and offer, and sends the pull loop (requests, chunks) and progress at QoS 0', () => {
     const retained = CHANNEL_NAMES.filter((c) => CHANNELS[c].retained);
     expect(retained).toEqual(['status', 'ota/offer']);
-    expect(CHANNEL_NAMES.filter((c) => CHANNELS[c].qos === 0)).toEqual(['ota/chunk', 'ota/progress']);
+    expect(CHANNEL_NAMES.filter((c) => CHANNELS[c].qos === 0)).toEqual([
+      'ota/request',
+      'ota/chunk',
+      'ota/progress',
+    ]);
   });
 });

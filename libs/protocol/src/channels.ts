@@ -42,14 +42,15 @@ function spec(
 
 /**
  * The channel table. Why these choices: status and offer are retained so a device or server
- * that (re)connects sees the current state without asking; chunks are QoS 0 because the
- * device's pull loop already re-requests what does not arrive, and QoS 1 would make the
- * broker queue stale chunks for an offline device; everything that must not be lost is QoS 1.
+ * that (re)connects sees the current state without asking; requests and chunks are QoS 0
+ * because the device's pull loop already re-requests what does not arrive (QoS 1 would make
+ * the broker queue stale chunks for an offline device, and would hold every request in the
+ * device's outbox until acknowledged); everything that must not be lost is QoS 1.
  */
 export const CHANNELS: Readonly<Record<Channel, ChannelSpec>> = {
   status: spec('status', 'device-to-server', 1, true),
   'ota/offer': spec('ota/offer', 'server-to-device', 1, true),
-  'ota/request': spec('ota/request', 'device-to-server', 1, false),
+  'ota/request': spec('ota/request', 'device-to-server', 0, false),
   'ota/chunk': spec('ota/chunk', 'server-to-device', 0, false, 'binary', CHUNK_HEADER_SIZE + MAX_CHUNK_SIZE),
   'ota/progress': spec('ota/progress', 'device-to-server', 0, false),
   'ota/result': spec('ota/result', 'device-to-server', 1, false),

@@ -107,7 +107,7 @@ describe('OTA over MQTT (aedes on loopback)', () => {
       let dropped = false;
       const publishRequests = (): void => {
         for (const r of assembler!.requests())
-          dev.publish(deviceTopic(DEVICE, 'ota/request'), encodeOtaChunkRequest(r), { qos: 1 });
+          dev.publish(deviceTopic(DEVICE, 'ota/request'), encodeOtaChunkRequest(r), { qos: 0 });
       };
       dev.on('message', (topic, payload) => {
         const where = parseDeviceTopic(topic);

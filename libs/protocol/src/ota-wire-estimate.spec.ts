@@ -40,7 +40,7 @@ describe(estimateOtaWire.name, () => {
     const request = '{"v":1,"session":4294967295,"offset":0,"length":256}'.length; // 53
     const t = (channel: string): number => 'fleetprune/v1/devices/d/'.length + channel.length;
     const offer = 1 + 1 + 2 + t('ota/offer') + 2 + 4;
-    const req = 1 + 1 + 2 + t('ota/request') + 2 + request + 4;
+    const req = 1 + 1 + 2 + t('ota/request') + request; // QoS 0: no packet id, no PUBACK
     const chunk = 1 + 2 + 2 + t('ota/chunk') + 20 + 256;
     const result = 1 + 1 + 2 + t('ota/result') + 2 + 4;
     expect(e.wireBytes).toBe(offer + req + chunk + result);

@@ -2,7 +2,7 @@ import { MAX_CHUNK_SIZE, MAX_JSON_PAYLOAD, U32_MAX } from '../limits';
 import { jsonCodec } from '../json-codec';
 import { PROTOCOL_VERSION } from '../topics';
 
-/** `ota/request` (device -> server, QoS 1): "send me `length` bytes from `offset`". */
+/** `ota/request` (device -> server, QoS 0): "send me `length` bytes from `offset`". */
 export interface OtaChunkRequest {
   v: typeof PROTOCOL_VERSION;
   session: number;
