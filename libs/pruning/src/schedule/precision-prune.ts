@@ -68,8 +68,8 @@ async function run(
   const sampler = new BatchSampler(train.y.shape[0], options.batchSize ?? 64, seed);
   const total = Math.max(1, Math.round(options.epochs * sampler.batchesPerEpoch));
   const rounds = options.rounds ?? (targetAbs !== undefined ? 4 : 6);
-  const regularizeBatches = Math.round(total * (options.phases?.regularize ?? 0.3));
-  const finalBatches = Math.round(total * (options.phases?.finalTune ?? 0.2));
+  const regularizeBatches = Math.round(total * (options.phases?.regularize ?? 0.15));
+  const finalBatches = Math.round(total * (options.phases?.finalTune ?? 0.5));
   const roundBatches = Math.max(1, Math.floor((total - regularizeBatches - finalBatches) / rounds));
   const progress = new ProgressTracker(total, options.onProgress);
   const history: PruneHistoryEntry[] = [
@@ -93,13 +93,16 @@ async function run(
   const train1 = async (w: Working, batches: number, phase: PruneProgress['phase'], regularize: boolean) => {
     const optimizer = tf.train.adam(baseLr);
     const runSeed = seed + batchesUsed;
+    const offset = batchesUsed;
     batchesUsed += batches;
     try {
       return await trainLoop(w.model, w.graph, train, {
         batches,
         sampler,
         optimizer,
-        learningRate: (b) => cosineLearningRate(b, batches, baseLr),
+        // One decay over the whole budget, as the dense control gets: restarting it every round
+        // spent the fine-tune at high rates and left the final model the least settled.
+        learningRate: (b) => cosineLearningRate(offset + b, total, baseLr),
         regularizer: regularize
           ? (b) => penalty(w, options, regularizationStrength(b, batches, options.sparsity))
           : undefined,

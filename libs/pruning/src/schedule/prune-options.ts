@@ -48,7 +48,7 @@ export interface PrecisionPruneOptions {
   readonly seed?: number;
   /** Default 64. */
   readonly batchSize?: number;
-  /** Adam base learning rate (cosine-decayed per phase). Default 1e-3. */
+  /** Adam base learning rate, cosine-decayed to a tenth over the whole budget. Default 1e-3. */
   readonly learningRate?: number;
   /** Pruning rounds. Default 4 with targetParams, else 6. */
   readonly rounds?: number;
@@ -58,7 +58,7 @@ export interface PrecisionPruneOptions {
   readonly minChannels?: number;
   /** Regulariser strengths and their schedule; `{ groupLasso: 0, batchNormL1: 0 }` disables. */
   readonly sparsity?: SparsityPenaltyOptions & StrengthSchedule;
-  /** Fractions of the batch budget for the regularised phase and the final fine-tune. */
+  /** Fractions of the batch budget for the regularised phase and the final fine-tune. Default 0.15 and 0.5. */
   readonly phases?: { readonly regularize?: number; readonly finalTune?: number };
   /** Failed rounds (accuracy below tolerance) retried with half the cut before giving up. Default 2. */
   readonly maxBackoffs?: number;
