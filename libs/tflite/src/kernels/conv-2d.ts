@@ -125,9 +125,22 @@ function evalUngrouped(x: TensorData, bias: TensorData | undefined, y: TensorDat
             const tap = ky * filterWidth + kx;
             const xBase = ((b * inHeight + iy) * inWidth + ix) * inDepth;
             let row = tap * inDepth * outDepth;
-            for (let ic = 0; ic < inDepth; ic++, row += outDepth) {
+            let ic = 0;
+            // Four input channels per pass over the accumulators: half the loads and stores.
+            for (; ic + 4 <= inDepth; ic += 4, row += 4 * outDepth) {
+              const x0 = x[xBase + ic];
+              const x1 = x[xBase + ic + 1];
+              const x2 = x[xBase + ic + 2];
+              const x3 = x[xBase + ic + 3];
+              const r1 = row + outDepth;
+              const r2 = r1 + outDepth;
+              const r3 = r2 + outDepth;
+              for (let oc = 0; oc < outDepth; oc++)
+                acc[oc] +=
+                  filter[row + oc] * x0 + filter[r1 + oc] * x1 + filter[r2 + oc] * x2 + filter[r3 + oc] * x3;
+            }
+            for (; ic < inDepth; ic++, row += outDepth) {
               const xv = x[xBase + ic];
-              if (xv === 0) continue;
               for (let oc = 0; oc < outDepth; oc++) acc[oc] += filter[row + oc] * xv;
             }
             const sums = tap * outDepth;
