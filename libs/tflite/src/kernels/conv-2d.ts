@@ -66,23 +66,32 @@ function prepare(ctx: KernelContext): Conv2DData {
   };
 }
 
+/** Transposed filters by the filter's weights: interpreters of one model share them. */
+const transposed = new WeakMap<TensorData, { dims: string; filter: Float64Array; tapSums: Float64Array }>();
+
 function transposeFilter(
   f: TensorData,
   outChannels: number,
   taps: number,
   inDepth: number,
 ): NonNullable<Conv2DData['ungrouped']> {
-  const filter = new Float64Array(f.length);
-  const tapSums = new Float64Array(taps * outChannels);
-  for (let oc = 0; oc < outChannels; oc++) {
-    for (let t = 0; t < taps; t++) {
-      for (let ic = 0; ic < inDepth; ic++) {
-        const v = f[(oc * taps + t) * inDepth + ic];
-        filter[(t * inDepth + ic) * outChannels + oc] = v;
-        tapSums[t * outChannels + oc] += v;
+  const dims = `${outChannels}x${taps}x${inDepth}`;
+  let shared = transposed.get(f);
+  // Two tensors may view one buffer with different shapes; each shape gets its own layout.
+  if (shared?.dims !== dims) {
+    shared = { dims, filter: new Float64Array(f.length), tapSums: new Float64Array(taps * outChannels) };
+    for (let oc = 0; oc < outChannels; oc++) {
+      for (let t = 0; t < taps; t++) {
+        for (let ic = 0; ic < inDepth; ic++) {
+          const v = f[(oc * taps + t) * inDepth + ic];
+          shared.filter[(t * inDepth + ic) * outChannels + oc] = v;
+          shared.tapSums[t * outChannels + oc] += v;
+        }
       }
     }
+    transposed.set(f, shared);
   }
+  const { filter, tapSums } = shared;
   return { filter, tapSums, acc: new Float64Array(outChannels), partial: new Float64Array(outChannels) };
 }
 
