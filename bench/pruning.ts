@@ -182,6 +182,7 @@ async function main(): Promise<void> {
       .filter((l) => l.trim() !== '')
       .map((l) => JSON.parse(l) as BenchRow);
     await writePruningReport(rows, {
+      source: join(args.dir, 'pruning-results.jsonl'),
       markdown: 'docs/benchmarks.md',
       svg: 'docs/pruning-accuracy-vs-size.svg',
       note: args.note,
