@@ -41,14 +41,15 @@ export async function writePruningReport(
       ? `${current.slice(0, start)}${section}${current.slice(end + END.length)}`
       : `${current.trimEnd()}\n\n${section}\n`;
   await writeFile(out.markdown, next);
-  await writeFile(out.svg, svg(latest));
+  // The plot shows the default schedule of each method; variants and KD are in the table.
+  await writeFile(out.svg, svg(latest.filter((r) => !r.variant && !r.distill)));
   console.log(section);
 }
 
 /** The last row per (method, keep, distill): reruns replace earlier results. */
 function latestRuns(rows: BenchRow[]): BenchRow[] {
   const byKey = new Map<string, BenchRow>();
-  for (const r of rows) byKey.set(`${r.method}|${r.keep}|${r.distill}`, r);
+  for (const r of rows) byKey.set(`${r.method}|${r.keep}|${r.distill}|${r.variant ?? ''}`, r);
   const order = ['dense', 'control', 'taylor', 'l1', 'random'];
   return [...byKey.values()].sort(
     (a, b) => b.keep - a.keep || order.indexOf(a.method) - order.indexOf(b.method),
@@ -76,7 +77,7 @@ function table(rows: BenchRow[], control?: BenchRow): string[] {
   const rule = '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|';
   const lines = rows.map((r) =>
     [
-      `${r.method}${r.distill ? ' + KD' : ''}`,
+      `${r.method}${r.distill ? ' + KD' : ''}${r.variant ? ` (${r.variant})` : ''}`,
       r.method === 'dense' || r.method === 'control'
         ? '100%'
         : `${((r.params / (control?.params ?? r.params)) * 100).toFixed(1)}% (target ${(r.keep * 100).toFixed(0)}%)`,
@@ -98,7 +99,8 @@ function verdicts(rows: BenchRow[], control?: BenchRow): string[] {
   if (!control) return ['No dense control yet: drops cannot be judged.'];
   const out: string[] = ['Targets (issue 4):', ''];
   for (const [keep, limit] of Object.entries(TARGETS)) {
-    const at = (m: string) => rows.find((r) => r.method === m && !r.distill && String(r.keep) === keep);
+    const at = (m: string) =>
+      rows.find((r) => r.method === m && !r.distill && !r.variant && String(r.keep) === keep);
     const drop = (r?: BenchRow) => (r ? (control.int8Accuracy - r.int8Accuracy) * 100 : undefined);
     const d = drop(at('taylor'));
     const ahead = (other: string) => {

@@ -39,6 +39,8 @@ export interface BenchRow extends DeployedMeasure {
   budgetMet?: boolean;
   widths?: { layer: string; before: number; after: number }[];
   trainImages?: number;
+  /** A schedule other than the default, e.g. "rounds 8". */
+  variant?: string;
 }
 
 interface Args {
@@ -52,6 +54,9 @@ interface Args {
   limit?: number;
   testCount: number;
   note?: string;
+  /** Schedule variants (defaults: precisionPrune's). */
+  rounds?: number;
+  phases?: { regularize: number; finalTune: number };
 }
 
 const DENSE_EPOCHS = 10;
@@ -75,6 +80,11 @@ function parseArgs(argv: string[]): Args {
     '--limit': (v) => (args.limit = Number(v)),
     '--test': (v) => (args.testCount = Number(v)),
     '--note': (v) => (args.note = v),
+    '--rounds': (v) => (args.rounds = Number(v)),
+    '--phases': (v) => {
+      const [regularize, finalTune] = v.split(',').map(Number);
+      args.phases = { regularize, finalTune };
+    },
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -145,6 +155,8 @@ async function runOne(args: Args): Promise<void> {
       distill: args.distill,
       seed: args.seed,
       batchSize: 128,
+      rounds: args.rounds,
+      phases: args.phases,
       onProgress: (p) =>
         log(
           `${method} ${p.phase} step ${p.step}/${p.totalSteps} params ${p.params}` +
@@ -165,12 +177,21 @@ async function runOne(args: Args): Promise<void> {
     backend: backend.name,
     seed: args.seed,
     trainImages: Math.min(args.limit ?? splits.train.count, splits.train.count),
+    variant: variantOf(args),
     ...extra,
     ...measured,
   };
   await mkdir(args.dir, { recursive: true });
   await appendFile(join(args.dir, 'pruning-results.jsonl'), `${JSON.stringify(row)}\n`);
   log(JSON.stringify({ ...row, widths: undefined }));
+}
+
+function variantOf(args: Args): string | undefined {
+  const parts = [
+    args.rounds !== undefined ? `rounds ${args.rounds}` : '',
+    args.phases ? `phases ${args.phases.regularize}/${args.phases.finalTune}` : '',
+  ].filter((p) => p !== '');
+  return parts.length > 0 ? parts.join(', ') : undefined;
 }
 
 async function main(): Promise<void> {
