@@ -52,7 +52,7 @@ export function otaSection(r: OtaReport): string {
       'in the same chunk size with the same window from a bare responder, QoS 0, no JSON, no CRC, no verification; ' +
       'after a 100-client warm-up, the faster of two passes. ' +
       "**Wire overhead**: MQTT bytes read + written on all devices' sockets during the deployment (offer, " +
-      'requests + PUBACKs, chunks, progress, result, status, offer withdrawal) over N x model bytes; in brackets ' +
+      'QoS 0 requests, chunks, progress, QoS 1 result and status with their PUBACKs, offer withdrawal) over N x model bytes; in brackets ' +
       '`estimateOtaWire` (libs/protocol) for one device. **Memory**: peak RSS (VmHWM, reset just before the ' +
       'deployment) of the server (with aedes embedded: broker included), of Mosquitto, and of the benchmark ' +
       'process (the simulator). With Mosquitto (Debian 2.x, `allow_anonymous true`), the server and the devices ' +
