@@ -16,6 +16,7 @@ import {
   trainClassifier,
   imageSetData,
   type DataInput,
+  type ScoreNormalization,
   type ScorerName,
 } from '@fleetprune/pruning';
 import {
@@ -57,6 +58,7 @@ interface Args {
   /** Schedule variants (defaults: precisionPrune's). */
   rounds?: number;
   phases?: { regularize: number; finalTune: number };
+  normalization?: ScoreNormalization;
 }
 
 const DENSE_EPOCHS = 10;
@@ -81,6 +83,7 @@ function parseArgs(argv: string[]): Args {
     '--test': (v) => (args.testCount = Number(v)),
     '--note': (v) => (args.note = v),
     '--rounds': (v) => (args.rounds = Number(v)),
+    '--normalization': (v) => (args.normalization = v as ScoreNormalization),
     '--phases': (v) => {
       const [regularize, finalTune] = v.split(',').map(Number);
       args.phases = { regularize, finalTune };
@@ -156,6 +159,7 @@ async function runOne(args: Args): Promise<void> {
       seed: args.seed,
       batchSize: 128,
       rounds: args.rounds,
+      normalization: args.normalization,
       phases: args.phases,
       onProgress: (p) =>
         log(
@@ -190,6 +194,7 @@ function variantOf(args: Args): string | undefined {
   const parts = [
     args.rounds !== undefined ? `rounds ${args.rounds}` : '',
     args.phases ? `phases ${args.phases.regularize}/${args.phases.finalTune}` : '',
+    args.normalization ? `${args.normalization} normalization` : '',
   ].filter((p) => p !== '');
   return parts.length > 0 ? parts.join(', ') : undefined;
 }
