@@ -113,24 +113,20 @@ function evalUngrouped(x: TensorData, bias: TensorData | undefined, y: TensorDat
   for (let b = 0; b < d.batches; b++) {
     for (let oy = 0; oy < outHeight; oy++) {
       const iy0 = oy * strideH - padH;
+      const rowsInside = iy0 >= 0 && iy0 + (filterHeight - 1) * dilationH < inHeight;
       for (let ox = 0; ox < outWidth; ox++) {
         const ix0 = ox * strideW - padW;
+        // Only a window cut by padding needs the filter sum over its inside taps.
+        const inside = rowsInside && ix0 >= 0 && ix0 + (filterWidth - 1) * dilationW < inWidth;
         acc.fill(0);
-        partial.fill(0);
-        let inside = true;
+        if (!inside) partial.fill(0);
         for (let ky = 0; ky < filterHeight; ky++) {
           const iy = iy0 + ky * dilationH;
-          if (iy < 0 || iy >= inHeight) {
-            inside = false;
-            continue;
-          }
+          if (iy < 0 || iy >= inHeight) continue;
           for (let kx = 0; kx < filterWidth; kx++) {
             const ix = ix0 + kx * dilationW;
             // Zero padding: positions outside the image contribute nothing.
-            if (ix < 0 || ix >= inWidth) {
-              inside = false;
-              continue;
-            }
+            if (ix < 0 || ix >= inWidth) continue;
             const tap = ky * filterWidth + kx;
             const xBase = ((b * inHeight + iy) * inWidth + ix) * inDepth;
             let row = tap * inDepth * outDepth;
@@ -152,8 +148,8 @@ function evalUngrouped(x: TensorData, bias: TensorData | undefined, y: TensorDat
               const xv = x[xBase + ic];
               for (let oc = 0; oc < outDepth; oc++) acc[oc] += filter[row + oc] * xv;
             }
-            const sums = tap * outDepth;
-            for (let oc = 0; oc < outDepth; oc++) partial[oc] += tapSums[sums + oc];
+            if (!inside)
+              for (let oc = 0, t = tap * outDepth; oc < outDepth; oc++) partial[oc] += tapSums[t + oc];
           }
         }
         // sum(f * (x + offset)) = sum(f * x) + offset * sum(f), the latter over taps inside the image.
