@@ -14,9 +14,15 @@ export interface LocalBrokerLink {
   subscribe(filter: string, handler: (topic: string, payload: Buffer) => void): Promise<void>;
 }
 
+/** A message as aedes hands it over, live or retained. */
+interface BrokerPacket {
+  topic: string;
+  payload: string | Buffer;
+}
+
 /** The part of aedes's persistence that lists retained messages by topic filter. */
 interface RetainedStore {
-  createRetainedStream(filter: string): AsyncIterable<{ topic: string; payload: string | Buffer }>;
+  createRetainedStream(filter: string): AsyncIterable<BrokerPacket>;
 }
 
 /** Return code 5 "not authorized" of MQTT 3.1.1 CONNACK ([MQTT-3.2.2-3] table 3.1). */
@@ -114,7 +120,7 @@ export class EmbeddedBroker {
         ),
       ),
     subscribe: async (filter, handler) => {
-      const deliver = (packet: { topic: string; payload: string | Buffer }) =>
+      const deliver = (packet: BrokerPacket) =>
         handler(packet.topic, Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload));
       await new Promise<void>((resolve) =>
         this.aedes.subscribe(
@@ -130,14 +136,10 @@ export class EmbeddedBroker {
       );
       // Like an MQTT SUBSCRIBE, hand over what is retained: devices that reconnected to a
       // restarted server before this listener existed published their status only then.
-      for await (const packet of this.retained(filter)) deliver(packet);
+      const { persistence } = this.aedes as unknown as { persistence: RetainedStore };
+      for await (const packet of persistence.createRetainedStream(filter)) deliver(packet);
     },
   };
-
-  private retained(filter: string): AsyncIterable<{ topic: string; payload: string | Buffer }> {
-    const persistence = (this.aedes as unknown as { persistence: RetainedStore }).persistence;
-    return persistence.createRetainedStream(filter);
-  }
 
   /** Drops a device's live connection (after its credentials were revoked). */
   disconnect(clientId: string): void {
