@@ -4,6 +4,9 @@
 //   node dist/bench/pruning.js --method control          # dense + the same 5 extra epochs
 //   node dist/bench/pruning.js --method taylor --keep 0.4   (l1, random; keep 0.4 / 0.25 / 0.1)
 //   node dist/bench/pruning.js --report                  # table into docs/benchmarks.md + SVG
+// Other flags: --limit N (training images), --test N, --seed S, --epochs E, --distill, and schedule
+// variants, recorded and reported apart: --rounds N, --phases reg,final, --normalization M,
+// --sparsity groupLasso,bnL1.
 import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -59,6 +62,7 @@ interface Args {
   rounds?: number;
   phases?: { regularize: number; finalTune: number };
   normalization?: ScoreNormalization;
+  sparsity?: { groupLasso: number; batchNormL1: number };
 }
 
 const DENSE_EPOCHS = 10;
@@ -84,6 +88,10 @@ function parseArgs(argv: string[]): Args {
     '--note': (v) => (args.note = v),
     '--rounds': (v) => (args.rounds = Number(v)),
     '--normalization': (v) => (args.normalization = v as ScoreNormalization),
+    '--sparsity': (v) => {
+      const [groupLasso, batchNormL1] = v.split(',').map(Number);
+      args.sparsity = { groupLasso, batchNormL1 };
+    },
     '--phases': (v) => {
       const [regularize, finalTune] = v.split(',').map(Number);
       args.phases = { regularize, finalTune };
@@ -161,6 +169,7 @@ async function runOne(args: Args): Promise<void> {
       rounds: args.rounds,
       normalization: args.normalization,
       phases: args.phases,
+      sparsity: args.sparsity,
       onProgress: (p) =>
         log(
           `${method} ${p.phase} step ${p.step}/${p.totalSteps} params ${p.params}` +
@@ -195,6 +204,7 @@ function variantOf(args: Args): string | undefined {
     args.rounds !== undefined ? `rounds ${args.rounds}` : '',
     args.phases ? `phases ${args.phases.regularize}/${args.phases.finalTune}` : '',
     args.normalization ? `${args.normalization} normalization` : '',
+    args.sparsity ? `sparsity ${args.sparsity.groupLasso}/${args.sparsity.batchNormL1}` : '',
   ].filter((p) => p !== '');
   return parts.length > 0 ? parts.join(', ') : undefined;
 }

@@ -76,6 +76,23 @@ describe(`${precisionPrune.name} budgets`, () => {
     expect(result.params.after).toBe(lastAccepted?.params);
   }, 30_000);
 
+  it('retries a rolled-back round with half the cut without using up a round', async () => {
+    const result = await precisionPrune({
+      ...base(),
+      targetParams: 0.3,
+      maxDrop: 0,
+      rounds: 1,
+      scorer: 'random',
+      maxBackoffs: 1,
+    });
+    const cuts = result.history.filter((h) => h.phase === 'prune');
+    expect(cuts.map((h) => h.round)).toEqual([1, 1]);
+    expect(cuts[0].accepted).toBe(false);
+    // Half the cut: the retry stops halfway between the model and the target.
+    expect(cuts[1].params).toBeGreaterThan(cuts[0].params);
+    result.model.dispose();
+  }, 30_000);
+
   it('keeps cutting until the fits() callback is satisfied', async () => {
     const limit = 0.6 * countParams(model);
     const result = await precisionPrune({

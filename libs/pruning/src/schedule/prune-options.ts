@@ -50,7 +50,7 @@ export interface PrecisionPruneOptions {
   readonly batchSize?: number;
   /** Adam base learning rate, cosine-decayed to a tenth over the whole budget. Default 1e-3. */
   readonly learningRate?: number;
-  /** Pruning rounds. Default 4 with targetParams, else 6. */
+  /** Pruning rounds. Default 2 with targetParams, else 6. */
   readonly rounds?: number;
   /** Without targetParams: fraction of prunable channels cut per round. Default 0.2. */
   readonly stepFraction?: number;
@@ -58,7 +58,10 @@ export interface PrecisionPruneOptions {
   readonly minChannels?: number;
   /** Regulariser strengths and their schedule; `{ groupLasso: 0, batchNormL1: 0 }` disables. */
   readonly sparsity?: SparsityPenaltyOptions & StrengthSchedule;
-  /** Fractions of the batch budget for the regularised phase and the final fine-tune. Default 0.15 and 0.5. */
+  /**
+   * Fractions of the batch budget for the regularised phase and the final fine-tune; the cut
+   * rounds share the rest. Default 0.05 and 0.85 with targetParams, else 0.15 and 0.5.
+   */
   readonly phases?: { readonly regularize?: number; readonly finalTune?: number };
   /** Failed rounds (accuracy below tolerance) retried with half the cut before giving up. Default 2. */
   readonly maxBackoffs?: number;
