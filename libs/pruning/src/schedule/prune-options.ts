@@ -40,7 +40,7 @@ export interface PrecisionPruneOptions {
   readonly epochs: number;
   /** Default 'taylor'. */
   readonly scorer?: ScorerName;
-  /** Default 'layer-l2'. */
+  /** Default 'l2-cost' (see ScoreNormalization). */
   readonly normalization?: ScoreNormalization;
   /** Distil from the unpruned model; `true` uses temperature 4, alpha 0.5. */
   readonly distill?: boolean | { readonly temperature?: number; readonly alpha?: number };

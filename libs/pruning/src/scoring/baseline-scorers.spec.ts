@@ -42,4 +42,18 @@ describe(normalizeScores.name, () => {
     expect(scores.get('h1')?.[0]).toBeCloseTo(1 / 49, 6);
     expect(scores.get('h2')?.[0]).toBeCloseTo(1 / 20, 6);
   });
+
+  it('divides by the group L2 norm and then the channel cost under l2-cost', () => {
+    const graph = buildPruningGraph(blobMlp());
+    const raw = new Map([
+      ['h1', new Float32Array(16).fill(3)],
+      ['h2', Float32Array.from({ length: 12 }, (_, i) => (i === 0 ? 4 : 0))],
+    ]);
+    const scores = normalizeScores(raw, 'l2-cost', graph);
+    // ||h1|| = 3 * sqrt(16) = 12; ||h2|| = 4. Costs as above: 49 and 20.
+    expect(scores.get('h1')?.[5]).toBeCloseTo(3 / 12 / 49, 6);
+    expect(scores.get('h2')?.[0]).toBeCloseTo(1 / 20, 6);
+    expect(scores.get('h2')?.[1]).toBe(0);
+    expect(raw.get('h1')?.[0]).toBe(3);
+  });
 });

@@ -13,7 +13,7 @@ export class L1NormScorer implements ImportanceScorer {
   constructor(
     private readonly model: tfl.LayersModel,
     private readonly graph: PruningGraph,
-    private readonly normalization: ScoreNormalization = 'layer-l2',
+    private readonly normalization: ScoreNormalization = 'l2-cost',
   ) {}
 
   observe(): void {

@@ -3,17 +3,18 @@ import { PruningGraph } from '../graph/pruning-graph';
 
 /**
  * How raw per-channel scores are made comparable across groups:
- * - `layer-l2` (default): divide each group's scores by their L2 norm (Molchanov et al. 2017).
- *   Raw Taylor scores differ by orders of magnitude between layers (deep layers see smaller
+ * - `layer-l2`: divide each group's scores by their L2 norm (Molchanov et al. 2017). Raw
+ *   Taylor scores differ by orders of magnitude between layers (deep layers see smaller
  *   gradients), which would empty whole layers; after this rescaling every group's vector has
- *   norm 1, so a wide group's average channel scores lower (1/sqrt(n)) and wide layers, which
- *   also hold most parameters, give up more channels.
- * - `cost`: divide by the parameters one channel of the group costs (impact per parameter
- *   saved), the greedy answer to a parameter budget; it can over-prune heavy Flatten->Dense
- *   groups, so it is opt-in.
+ *   norm 1, so a wide group's average channel scores lower (1/sqrt(n)).
+ * - `l2-cost` (default): `layer-l2`, then divided by the parameters one channel of the group
+ *   costs. A parameter budget is a knapsack, so channels that hold many parameters should go
+ *   first, while the per-group norm keeps any layer's raw scale from emptying it.
+ * - `cost`: raw scores divided by the channel's cost (impact per parameter saved); it can
+ *   cut a layer that raw scores undervalue down to a bottleneck.
  * - `none`: raw scores.
  */
-export type ScoreNormalization = 'layer-l2' | 'cost' | 'none';
+export type ScoreNormalization = 'layer-l2' | 'l2-cost' | 'cost' | 'none';
 
 /** Applies `mode` to raw scores; inputs are not modified. */
 export function normalizeScores(
@@ -21,21 +22,28 @@ export function normalizeScores(
   mode: ScoreNormalization,
   graph: PruningGraph,
 ): Map<string, Float32Array> {
+  const byNorm = mode === 'layer-l2' || mode === 'l2-cost';
+  const costs = mode === 'cost' || mode === 'l2-cost' ? channelCosts(raw, graph) : undefined;
   const result = new Map<string, Float32Array>();
-  const full = mode === 'cost' ? costForWidths(graph, new Map()).params : 0;
   for (const [groupId, scores] of raw) {
-    let divisor = 1;
-    if (mode === 'layer-l2') {
-      divisor = Math.sqrt(scores.reduce((sum, s) => sum + s * s, 0)) || 1;
-    } else if (mode === 'cost') {
-      const widths = groupWidths(graph);
-      widths.set(groupId, scores.length - 1);
-      divisor = Math.max(1, full - costForWidths(graph, widths).params);
-    }
+    let divisor = byNorm ? Math.sqrt(scores.reduce((sum, s) => sum + s * s, 0)) || 1 : 1;
+    if (costs) divisor *= costs.get(groupId) as number;
     result.set(
       groupId,
       scores.map((s) => s / divisor),
     );
   }
   return result;
+}
+
+/** Deployed params that removing one channel of each scored group saves (at least 1). */
+function channelCosts(raw: ReadonlyMap<string, Float32Array>, graph: PruningGraph): Map<string, number> {
+  const full = costForWidths(graph, new Map()).params;
+  const costs = new Map<string, number>();
+  for (const [groupId, scores] of raw) {
+    const widths = groupWidths(graph);
+    widths.set(groupId, scores.length - 1);
+    costs.set(groupId, Math.max(1, full - costForWidths(graph, widths).params));
+  }
+  return costs;
 }

@@ -48,7 +48,7 @@ describe(TaylorScorer.name, () => {
   it('keeps an exponential moving average of |gradient| and normalises each group to unit norm', () => {
     const graph = buildPruningGraph(sequentialCnn());
     const raw = new TaylorScorer(graph, { momentum: 0.5, normalization: 'none' });
-    const unit = new TaylorScorer(graph, { momentum: 0.5 });
+    const unit = new TaylorScorer(graph, { momentum: 0.5, normalization: 'layer-l2' });
     const first = new Float32Array([1, -2, 0, 4]);
     const second = new Float32Array([3, 0, 0, -4]);
     for (const scorer of [raw, unit]) {

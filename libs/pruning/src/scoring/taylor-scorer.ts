@@ -26,7 +26,7 @@ export class TaylorScorer implements ImportanceScorer {
     options: TaylorScorerOptions = {},
   ) {
     this.momentum = options.momentum ?? 0.9;
-    this.normalization = options.normalization ?? 'layer-l2';
+    this.normalization = options.normalization ?? 'l2-cost';
   }
 
   observe(observation: ScorerObservation): void {
