@@ -6,7 +6,7 @@
 //   node dist/bench/pruning.js --report                  # table into docs/benchmarks.md + SVG
 // Other flags: --limit N (training images), --test N, --seed S, --epochs E, --distill, and schedule
 // variants, recorded and reported apart: --rounds N, --phases reg,final, --normalization M,
-// --sparsity groupLasso,bnL1.
+// --sparsity groupLasso,bnL1, --prune-seed S (another pruning seed on the same dense model).
 import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -63,6 +63,8 @@ interface Args {
   phases?: { regularize: number; finalTune: number };
   normalization?: ScoreNormalization;
   sparsity?: { groupLasso: number; batchNormL1: number };
+  /** Seed of the pruning run only (batch order, random scores); the dense model keeps `seed`. */
+  pruneSeed?: number;
 }
 
 const DENSE_EPOCHS = 10;
@@ -87,6 +89,7 @@ function parseArgs(argv: string[]): Args {
     '--test': (v) => (args.testCount = Number(v)),
     '--note': (v) => (args.note = v),
     '--rounds': (v) => (args.rounds = Number(v)),
+    '--prune-seed': (v) => (args.pruneSeed = Number(v)),
     '--normalization': (v) => (args.normalization = v as ScoreNormalization),
     '--sparsity': (v) => {
       const [groupLasso, batchNormL1] = v.split(',').map(Number);
@@ -164,7 +167,7 @@ async function runOne(args: Args): Promise<void> {
       epochs: args.epochs,
       scorer: method,
       distill: args.distill,
-      seed: args.seed,
+      seed: args.pruneSeed ?? args.seed,
       batchSize: 128,
       rounds: args.rounds,
       normalization: args.normalization,
@@ -204,6 +207,7 @@ function variantOf(args: Args): string | undefined {
     args.rounds !== undefined ? `rounds ${args.rounds}` : '',
     args.phases ? `phases ${args.phases.regularize}/${args.phases.finalTune}` : '',
     args.normalization ? `${args.normalization} normalization` : '',
+    args.pruneSeed !== undefined ? `prune seed ${args.pruneSeed}` : '',
     args.sparsity ? `sparsity ${args.sparsity.groupLasso}/${args.sparsity.batchNormL1}` : '',
   ].filter((p) => p !== '');
   return parts.length > 0 ? parts.join(', ') : undefined;
