@@ -39,11 +39,11 @@ export function normalizeScores(
 /** Deployed params that removing one channel of each scored group saves (at least 1). */
 function channelCosts(raw: ReadonlyMap<string, Float32Array>, graph: PruningGraph): Map<string, number> {
   const full = costForWidths(graph, new Map()).params;
+  const current = groupWidths(graph);
   const costs = new Map<string, number>();
   for (const [groupId, scores] of raw) {
-    const widths = groupWidths(graph);
-    widths.set(groupId, scores.length - 1);
-    costs.set(groupId, Math.max(1, full - costForWidths(graph, widths).params));
+    const oneFewer = new Map(current).set(groupId, scores.length - 1);
+    costs.set(groupId, Math.max(1, full - costForWidths(graph, oneFewer).params));
   }
   return costs;
 }
