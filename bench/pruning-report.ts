@@ -14,23 +14,28 @@ const COLORS: Record<string, string> = {
 /** Issue 4 targets: largest tolerated int8 drop (points) vs the dense control, by fraction kept. */
 const TARGETS: Record<string, number> = { '0.4': 0.4, '0.25': 0.7, '0.1': 1.0 };
 
+/** One table row: a method, size, KD flag and schedule variant, averaged over its pruning seeds. */
+interface Cell extends BenchRow {
+  runs: BenchRow[];
+}
+
 /** Writes the benchmark table into docs/benchmarks.md (own section only) and the accuracy-vs-size SVG. */
 export async function writePruningReport(
   rows: BenchRow[],
   out: { markdown: string; svg: string; source: string; note?: string },
 ): Promise<void> {
-  const latest = latestRuns(rows);
-  const control = latest.find((r) => r.method === 'control');
+  const cells = averageSeeds(latestRuns(rows.map(withPruneSeed)));
+  const control = cells.find((r) => r.method === 'control');
   const section = [
     BEGIN,
     '## Pruning',
     '',
-    ...describe(latest, out.source),
+    ...describe(cells, out.source),
     ...(out.note ? ['', out.note] : []),
     '',
-    ...table(latest, control),
+    ...table(cells, control),
     '',
-    ...verdicts(latest, control),
+    ...verdicts(cells, control),
     END,
   ].join('\n');
   const current = existsSync(out.markdown) ? await readFile(out.markdown, 'utf8') : '# Benchmarks\n';
@@ -42,18 +47,55 @@ export async function writePruningReport(
       : `${current.trimEnd()}\n\n${section}\n`;
   await writeFile(out.markdown, next);
   // The plot shows the default schedule of each method; variants and KD are in the table.
-  await writeFile(out.svg, svg(latest.filter((r) => !r.variant && !r.distill)));
+  await writeFile(out.svg, svg(cells.filter((r) => !r.variant && !r.distill)));
   console.log(section);
 }
 
-/** The last row per (method, keep, distill): reruns replace earlier results. */
+/** Older results named the pruning seed in the variant ("prune seed 2"); it is a field now. */
+function withPruneSeed(row: BenchRow): BenchRow {
+  if (row.method === 'dense' || row.method === 'control') return row;
+  const parts = (row.variant ?? '').split(', ').filter((p) => p !== '');
+  const named = parts.find((p) => p.startsWith('prune seed '));
+  const rest = parts.filter((p) => p !== named);
+  return {
+    ...row,
+    pruneSeed: row.pruneSeed ?? (named ? Number(named.slice('prune seed '.length)) : row.seed),
+    variant: rest.length > 0 ? rest.join(', ') : undefined,
+  };
+}
+
+const cellKey = (r: BenchRow) => `${r.method}|${r.keep}|${r.distill}|${r.variant ?? ''}`;
+
+/** The last row per cell and pruning seed: reruns replace earlier results. */
 function latestRuns(rows: BenchRow[]): BenchRow[] {
   const byKey = new Map<string, BenchRow>();
-  for (const r of rows) byKey.set(`${r.method}|${r.keep}|${r.distill}|${r.variant ?? ''}`, r);
+  for (const r of rows) byKey.set(`${cellKey(r)}|${r.pruneSeed ?? ''}`, r);
+  return [...byKey.values()];
+}
+
+/** Means over the seeds of each cell; sizes differ a little between seeds, so they are averaged too. */
+function averageSeeds(rows: BenchRow[]): Cell[] {
+  const groups = new Map<string, BenchRow[]>();
+  for (const r of rows) groups.set(cellKey(r), [...(groups.get(cellKey(r)) ?? []), r]);
+  const mean = (runs: BenchRow[], f: (r: BenchRow) => number) =>
+    runs.reduce((sum, r) => sum + f(r), 0) / runs.length;
   const order = ['dense', 'control', 'taylor', 'l1', 'random'];
-  return [...byKey.values()].sort(
-    (a, b) => b.keep - a.keep || order.indexOf(a.method) - order.indexOf(b.method),
-  );
+  return [...groups.values()]
+    .map((runs) => {
+      const sorted = [...runs].sort((a, b) => (a.pruneSeed ?? 0) - (b.pruneSeed ?? 0));
+      return {
+        ...sorted[0],
+        runs: sorted,
+        params: Math.round(mean(runs, (r) => r.params)),
+        macs: Math.round(mean(runs, (r) => r.macs)),
+        flashBytes: Math.round(mean(runs, (r) => r.flashBytes)),
+        arenaBytes32: Math.round(mean(runs, (r) => r.arenaBytes32)),
+        floatAccuracy: mean(runs, (r) => r.floatAccuracy),
+        int8Accuracy: mean(runs, (r) => r.int8Accuracy),
+        wallTimeS: mean(runs, (r) => r.wallTimeS),
+      };
+    })
+    .sort((a, b) => b.keep - a.keep || order.indexOf(a.method) - order.indexOf(b.method));
 }
 
 function describe(rows: BenchRow[], source: string): string[] {
@@ -71,10 +113,11 @@ function describe(rows: BenchRow[], source: string): string[] {
   ];
 }
 
-function table(rows: BenchRow[], control?: BenchRow): string[] {
+function table(rows: Cell[], control?: Cell): string[] {
   const head =
-    '| method | kept params | params | MACs | .tflite bytes | arena bytes (32-bit) | float acc | int8 acc | drop vs control | wall time | backend |';
-  const rule = '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|';
+    '| method | kept params | params | MACs | .tflite bytes | arena bytes (32-bit) | float acc | int8 acc | drop vs control | pruning seeds | wall time | backend |';
+  const rule = '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|';
+  const drop = (r: BenchRow) => (control ? ((control.int8Accuracy - r.int8Accuracy) * 100).toFixed(2) : '-');
   const lines = rows.map((r) =>
     [
       `${r.method}${r.distill ? ' + KD' : ''}${r.variant ? ` (${r.variant})` : ''}`,
@@ -87,23 +130,29 @@ function table(rows: BenchRow[], control?: BenchRow): string[] {
       r.arenaBytes32,
       pct(r.floatAccuracy),
       pct(r.int8Accuracy),
-      control && r.method !== 'control' ? ((control.int8Accuracy - r.int8Accuracy) * 100).toFixed(2) : '-',
-      `${r.wallTimeS.toFixed(0)} s`,
+      r.method === 'control'
+        ? '-'
+        : r.runs.length > 1
+          ? `${drop(r)} (${r.runs.map(drop).join(' / ')})`
+          : drop(r),
+      r.runs.map((run) => run.pruneSeed ?? run.seed).join(', '),
+      `${r.wallTimeS.toFixed(0)} s${r.runs.length > 1 ? ' (mean)' : ''}`,
       r.backend,
     ].join(' | '),
   );
   return [head, rule, ...lines.map((l) => `| ${l} |`)];
 }
 
-function verdicts(rows: BenchRow[], control?: BenchRow): string[] {
+function verdicts(rows: Cell[], control?: Cell): string[] {
   if (!control) return ['No dense control yet: drops cannot be judged.'];
-  const out: string[] = ['Targets (issue 4):', ''];
+  const out: string[] = ['Targets (issue 4), each cell the mean over its pruning seeds:', ''];
   for (const [keep, limit] of Object.entries(TARGETS)) {
     const at = (m: string) =>
       rows.find((r) => r.method === m && !r.distill && !r.variant && String(r.keep) === keep);
     const drop = (r?: BenchRow) => (r ? (control.int8Accuracy - r.int8Accuracy) * 100 : undefined);
-    const d = drop(at('taylor'));
-    // Judged against the other method's best run at this size, variants included: a baseline
+    const taylor = at('taylor');
+    const d = drop(taylor);
+    // Judged against the other method's best cell at this size, variants included: a baseline
     // that does better with another schedule or normalization should count as doing better.
     const ahead = (other: string) => {
       const drops = rows
@@ -111,9 +160,10 @@ function verdicts(rows: BenchRow[], control?: BenchRow): string[] {
         .map((r) => drop(r) as number);
       if (d === undefined || drops.length === 0) return 'not measured';
       const best = Math.min(...drops);
-      return `${d < best ? 'yes' : 'no'} (its best run: ${best.toFixed(2)})`;
+      return `${d < best ? 'yes' : 'no'} (its best: ${best.toFixed(2)})`;
     };
-    const keepPct = `${Math.round((1 - Number(keep)) * 100)}% fewer params`;
+    const seeds = taylor ? `, ${taylor.runs.length} seed${taylor.runs.length > 1 ? 's' : ''}` : '';
+    const keepPct = `${Math.round((1 - Number(keep)) * 100)}% fewer params${seeds}`;
     const met =
       d === undefined
         ? 'not run'
@@ -132,7 +182,7 @@ function pct(x: number): string {
 }
 
 /** Accuracy (int8) against .tflite bytes, one coloured series per method, drawn by hand. */
-function svg(rows: BenchRow[]): string {
+function svg(rows: Cell[]): string {
   const W = 640;
   const H = 400;
   const m = { left: 70, right: 150, top: 30, bottom: 50 };

@@ -6,7 +6,8 @@
 //   node dist/bench/pruning.js --report                  # table into docs/benchmarks.md + SVG
 // Other flags: --limit N (training images), --test N, --seed S, --epochs E, --distill, and schedule
 // variants, recorded and reported apart: --rounds N, --phases reg,final, --normalization M,
-// --sparsity groupLasso,bnL1, --prune-seed S (another pruning seed on the same dense model).
+// --sparsity groupLasso,bnL1. --prune-seed S reruns a cell with another pruning seed on the
+// same dense model; the report averages a cell over its seeds.
 import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -40,6 +41,8 @@ export interface BenchRow extends DeployedMeasure {
   wallTimeS: number;
   backend: string;
   seed: number;
+  /** Seed of the pruning run (batch order, random scores); rows that differ only here are averaged. */
+  pruneSeed?: number;
   budgetMet?: boolean;
   widths?: { layer: string; before: number; after: number }[];
   trainImages?: number;
@@ -192,6 +195,7 @@ async function runOne(args: Args): Promise<void> {
     wallTimeS: (Date.now() - started) / 1000,
     backend: backend.name,
     seed: args.seed,
+    pruneSeed: method === 'dense' || method === 'control' ? undefined : (args.pruneSeed ?? args.seed),
     trainImages: Math.min(args.limit ?? splits.train.count, splits.train.count),
     variant: variantOf(args),
     ...extra,
@@ -207,7 +211,6 @@ function variantOf(args: Args): string | undefined {
     args.rounds !== undefined ? `rounds ${args.rounds}` : '',
     args.phases ? `phases ${args.phases.regularize}/${args.phases.finalTune}` : '',
     args.normalization ? `${args.normalization} normalization` : '',
-    args.pruneSeed !== undefined ? `prune seed ${args.pruneSeed}` : '',
     args.sparsity ? `sparsity ${args.sparsity.groupLasso}/${args.sparsity.batchNormL1}` : '',
   ].filter((p) => p !== '');
   return parts.length > 0 ? parts.join(', ') : undefined;

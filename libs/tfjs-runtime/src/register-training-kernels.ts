@@ -6,6 +6,7 @@ import '@tensorflow/tfjs-backend-wasm';
 // them all in the shared global registry, and training needs them even without layers.
 import '@tensorflow/tfjs-layers';
 import { getKernel, registerKernel, type KernelConfig } from '@tensorflow/tfjs-core';
+import { batchMatMulWasmConfig } from './kernels/batch-mat-mul-wasm';
 import { conv2DBackpropFilterCpuConfig } from './kernels/conv2d-backprop-filter-cpu';
 import { conv2DBackpropFilterWasmConfig } from './kernels/conv2d-backprop-filter-wasm';
 import { conv2DBackpropInputWasmConfig } from './kernels/conv2d-backprop-input-wasm';
@@ -20,6 +21,7 @@ import {
   leadingSumWasmConfig,
 } from './kernels/leading-axes-reduce';
 import { conv2DBackpropInputCpuConfig } from './kernels/conv2d-backprop-input-cpu';
+import { identityWasmConfig } from './kernels/identity-wasm';
 import { maxPoolGradCpuConfig } from './kernels/max-pool-grad-cpu';
 import { maxPoolGradWasmConfig } from './kernels/max-pool-grad-wasm';
 import { tileWasmConfig } from './kernels/tile-wasm';
@@ -35,7 +37,8 @@ const WASM_ADDITIONS: readonly KernelConfig[] = [
 /**
  * Stock wasm kernels that exist but run as naive loops and dominated a training step of the
  * reference model (Conv2DBackpropInput ~1/3 of it; Tile, Sum and Mean from the batch-norm
- * gradient ~1/3; MaxPoolGrad ~7%). The replacements fall back to stock for cases they do not cover.
+ * gradient ~1/3; MaxPoolGrad ~7%; Identity copies ~4%; transposed BatchMatMul
+ * ~10%). The replacements fall back to stock for cases they do not cover.
  */
 const WASM_REPLACEMENTS: readonly KernelConfig[] = [
   conv2DBackpropInputWasmConfig,
@@ -43,6 +46,8 @@ const WASM_REPLACEMENTS: readonly KernelConfig[] = [
   tileWasmConfig,
   leadingSumWasmConfig,
   leadingMeanWasmConfig,
+  identityWasmConfig,
+  batchMatMulWasmConfig,
 ];
 
 /**
