@@ -1,4 +1,5 @@
 import {
+  BatchMatMul,
   Conv2D,
   Conv2DBackpropFilter,
   Slice,
@@ -9,7 +10,8 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { assertFloat32, convGeometry } from './conv-geometry';
+import { assertFloat32, convGeometry, type WindowGeometry } from './conv-geometry';
+import { convPatches } from './conv-patches';
 import { runWasmKernel } from './run-wasm-kernel';
 
 const OP = 'Conv2DBackpropFilter (wasm)';
@@ -36,6 +38,8 @@ function conv2DBackpropFilterWasm(args: Parameters<KernelFunc>[0]): TensorInfo {
     false,
     attrs.dataFormat,
   );
+  const patch = g.filterHeight * g.filterWidth * g.inChannels;
+  if (patch <= g.outChannels) return filterGradByPatches(backend, x, dy, g, attrs.filterShape);
   // Padded extent the windows actually touch; rows/cols beyond it (valid padding with a
   // stride that does not divide evenly) are cropped because convolutions cannot pad negatively.
   const spanH = (g.outHeight - 1) * g.strideHeight + g.filterHeight;
@@ -74,6 +78,44 @@ function conv2DBackpropFilterWasm(args: Parameters<KernelFunc>[0]): TensorInfo {
   const dw = runWasmKernel(Transpose, backend, { x: conv }, { perm: [1, 2, 0, 3] });
   for (const t of temps) backend.disposeData(t.dataId);
   return dw;
+}
+
+/**
+ * dW = im2col(x)^T dy for a layer whose filter taps are fewer than its outputs (a first layer
+ * over 1-3 image channels). The convolution form above then packs a filter as large as dy
+ * and runs a kernel spanning the whole image for a handful of outputs (~0.2 GMAC/s on the
+ * reference model's first layer); here the GEMM packs only the small patch matrix, computed
+ * as dy^T [Co, P] x patches [P, taps] and transposed back to [KH, KW, Ci, Co].
+ */
+function filterGradByPatches(
+  backend: BackendWasm,
+  x: TensorInfo,
+  dy: TensorInfo,
+  g: WindowGeometry,
+  filterShape: number[],
+): TensorInfo {
+  const pixels = g.batch * g.outHeight * g.outWidth;
+  const taps = g.filterHeight * g.filterWidth * g.inChannels;
+  // Allocate before taking heap views: growing the heap detaches views taken earlier.
+  const patches = backend.makeOutput([1, pixels, taps], 'float32');
+  convPatches(
+    backend.typedArrayFromHeap(x) as Float32Array,
+    g,
+    backend.typedArrayFromHeap(patches) as Float32Array,
+  );
+  const dy2 = { dataId: dy.dataId, shape: [pixels, g.outChannels], dtype: 'float32' as const };
+  const dyT = runWasmKernel(Transpose, backend, { x: dy2 }, { perm: [1, 0] });
+  const dyT3 = { ...dyT, shape: [1, g.outChannels, pixels] };
+  const product = runWasmKernel(
+    BatchMatMul,
+    backend,
+    { a: dyT3, b: patches },
+    { transposeA: false, transposeB: false },
+  );
+  const product2 = { ...product, shape: [g.outChannels, taps] };
+  const dw = runWasmKernel(Transpose, backend, { x: product2 }, { perm: [1, 0] });
+  for (const t of [patches, dyT, product]) backend.disposeData(t.dataId);
+  return { ...dw, shape: filterShape };
 }
 
 /** Conv2DBackpropFilter for the wasm backend, which 4.22 lacks, built from wasm Transpose + Conv2D. */

@@ -1,0 +1,31 @@
+import type { WindowGeometry } from './conv-geometry';
+
+/**
+ * The im2col matrix of a convolution's input: one row per output pixel (n, oh, ow), one column
+ * per filter tap (kh, kw, ci) in the filter's own order, zero where the window hangs over the
+ * padding. `out` must hold batch*outHeight*outWidth * filterHeight*filterWidth*inChannels floats.
+ */
+export function convPatches(x: Float32Array, g: WindowGeometry, out: Float32Array): Float32Array {
+  const { inHeight: H, inWidth: W, inChannels: C, filterHeight: KH, filterWidth: KW } = g;
+  const patch = KH * KW * C;
+  out.fill(0);
+  let row = 0;
+  for (let n = 0; n < g.batch; n++) {
+    for (let oh = 0; oh < g.outHeight; oh++) {
+      for (let ow = 0; ow < g.outWidth; ow++, row += patch) {
+        for (let kh = 0; kh < KH; kh++) {
+          const ih = oh * g.strideHeight + kh * g.dilationHeight - g.padTop;
+          if (ih < 0 || ih >= H) continue;
+          for (let kw = 0; kw < KW; kw++) {
+            const iw = ow * g.strideWidth + kw * g.dilationWidth - g.padLeft;
+            if (iw < 0 || iw >= W) continue;
+            const src = ((n * H + ih) * W + iw) * C;
+            const dst = row + (kh * KW + kw) * C;
+            for (let c = 0; c < C; c++) out[dst + c] = x[src + c];
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
