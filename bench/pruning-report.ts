@@ -24,13 +24,15 @@ export async function writePruningReport(
   rows: BenchRow[],
   out: { markdown: string; svg: string; source: string; note?: string },
 ): Promise<void> {
-  const cells = averageSeeds(latestRuns(rows.map(withPruneSeed)));
+  const runs = latestRuns(rows.map(withPruneSeed));
+  const cells = averageSeeds(runs);
   const control = cells.find((r) => r.method === 'control');
   const section = [
     BEGIN,
     '## Pruning',
     '',
     ...describe(cells, out.source),
+    ...commits(runs),
     ...(out.note ? ['', out.note] : []),
     '',
     ...table(cells, control),
@@ -110,6 +112,17 @@ function describe(rows: BenchRow[], source: string): string[] {
     `Int8 accuracy: the exported \`.tflite\` run by libs/tflite's bit-exact interpreter on ${tested}. ` +
       'Params and MACs are deployed counts (BatchNorm folded). Drop = dense control minus the run, in points. ' +
       'Every pruning run gets 5 epochs in total after the dense training; the control gets the same 5 epochs (cosine 1e-3 -> 1e-4).',
+  ];
+}
+
+/** Which code produced the rows: training kernels change results in the last digits. */
+function commits(runs: BenchRow[]): string[] {
+  const named = [...new Set(runs.map((r) => r.commit).filter((c) => c !== undefined))];
+  if (named.length === 0) return [];
+  const unnamed = runs.filter((r) => r.commit === undefined).length;
+  return [
+    `Code: ${named.map((c) => `\`${c}\``).join(', ')}` +
+      (unnamed > 0 ? `; ${unnamed} earlier rows did not record their commit.` : '.'),
   ];
 }
 

@@ -8,6 +8,7 @@
 // variants, recorded and reported apart: --rounds N, --phases reg,final, --normalization M,
 // --sparsity groupLasso,bnL1. --prune-seed S reruns a cell with another pruning seed on the
 // same dense model; the report averages a cell over its seeds.
+import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -48,6 +49,8 @@ export interface BenchRow extends DeployedMeasure {
   trainImages?: number;
   /** A schedule other than the default, e.g. "rounds 8". */
   variant?: string;
+  /** The code that ran (git HEAD, "+dirty" with local changes); kernels change the last digits. */
+  commit?: string;
 }
 
 interface Args {
@@ -138,6 +141,7 @@ async function denseModel(args: Args, train: DataInput, validation: DataInput): 
 }
 
 async function runOne(args: Args): Promise<void> {
+  const commit = gitCommit(); // now: HEAD may move while a run trains
   const backend = await selectBackend({ log });
   const splits = splitDataset(loadFashionMnist(), { validationFraction: 0.1, seed: 42 });
   const train = imageSetData(splits.train, args.limit);
@@ -198,12 +202,29 @@ async function runOne(args: Args): Promise<void> {
     pruneSeed: method === 'dense' || method === 'control' ? undefined : (args.pruneSeed ?? args.seed),
     trainImages: Math.min(args.limit ?? splits.train.count, splits.train.count),
     variant: variantOf(args),
+    commit,
     ...extra,
     ...measured,
   };
   await mkdir(args.dir, { recursive: true });
   await appendFile(join(args.dir, 'pruning-results.jsonl'), `${JSON.stringify(row)}\n`);
   log(JSON.stringify({ ...row, widths: undefined }));
+}
+
+function gitCommit(): string | undefined {
+  try {
+    const head = execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
+    const dirty = execSync('git status --porcelain --untracked-files=no', {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
+      .toString()
+      .trim();
+    return dirty ? `${head}+dirty` : head;
+  } catch {
+    return undefined; // not a git checkout
+  }
 }
 
 function variantOf(args: Args): string | undefined {
