@@ -55,6 +55,12 @@ export function conv2dCase(
   };
 }
 
+/** Whether a conv2d case's filter has no more taps than outputs: the kernels' im2col path. */
+export function takesPatchPath(c: GradCase): boolean {
+  const [kh, kw, ci, co] = c.inputs[1].shape;
+  return kh * kw * ci <= co;
+}
+
 /** Random conv2d cases (batch, sizes, channels, kernel, stride 1/2, same/valid/explicit padding). */
 export function conv2dCases(seed: number, count: number): GradCase[] {
   const next = seeded(seed);

@@ -29,3 +29,32 @@ export function convPatches(x: Float32Array, g: WindowGeometry, out: Float32Arra
   }
   return out;
 }
+
+/**
+ * The adjoint of convPatches (col2im): adds each row's taps back onto the input pixels they
+ * were read from, so overlapping windows accumulate. `out` is the input-shaped gradient.
+ */
+export function addPatches(patches: Float32Array, g: WindowGeometry, out: Float32Array): Float32Array {
+  const { inHeight: H, inWidth: W, inChannels: C, filterHeight: KH, filterWidth: KW } = g;
+  const patch = KH * KW * C;
+  out.fill(0);
+  let row = 0;
+  for (let n = 0; n < g.batch; n++) {
+    for (let oh = 0; oh < g.outHeight; oh++) {
+      for (let ow = 0; ow < g.outWidth; ow++, row += patch) {
+        for (let kh = 0; kh < KH; kh++) {
+          const ih = oh * g.strideHeight + kh * g.dilationHeight - g.padTop;
+          if (ih < 0 || ih >= H) continue;
+          for (let kw = 0; kw < KW; kw++) {
+            const iw = ow * g.strideWidth + kw * g.dilationWidth - g.padLeft;
+            if (iw < 0 || iw >= W) continue;
+            const dst = ((n * H + ih) * W + iw) * C;
+            const src = row + (kh * KW + kw) * C;
+            for (let c = 0; c < C; c++) out[dst + c] += patches[src + c];
+          }
+        }
+      }
+    }
+  }
+  return out;
+}

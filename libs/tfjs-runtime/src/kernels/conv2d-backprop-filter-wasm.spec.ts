@@ -1,4 +1,4 @@
-import { conv2dCase, conv2dCases } from './conv-cases.spec-helper';
+import { conv2dCase, conv2dCases, takesPatchPath } from './conv-cases.spec-helper';
 import { conv2DBackpropFilterWasmConfig } from './conv2d-backprop-filter-wasm';
 import { describeAgainstStockCpu, seeded, type GradCase } from './grad-check.spec-helper';
 
@@ -12,11 +12,6 @@ const wide = [
   conv2dCase(next, [2, 28, 28, 1], [3, 3, 1, 32], 1, 'same'),
   conv2dCase(next, [3, 9, 9, 2], [3, 3, 2, 32], 2, 'valid'),
 ];
-/** Filter taps per output channel at most 1: the kernel takes the im2col path. */
-const byPatches = (label: string) => {
-  const [kh, kw, ci, co] = /w\[(\d+),(\d+),(\d+),(\d+)\]/.exec(label)!.slice(1).map(Number);
-  return kh * kw * ci <= co;
-};
 
 describe('cases', () => {
   it('span strides 1 and 2 and same/valid/explicit padding', () => {
@@ -27,7 +22,7 @@ describe('cases', () => {
 
   it('exercise both the convolution and the im2col path', () => {
     const all = [...cases, ...wide.filter((c): c is GradCase => c !== undefined)];
-    const patched = all.filter((c) => byPatches(c.label)).length;
+    const patched = all.filter(takesPatchPath).length;
     expect(patched).toBeGreaterThanOrEqual(5);
     expect(all.length - patched).toBeGreaterThanOrEqual(5);
   });

@@ -1,6 +1,8 @@
 import {
+  BatchMatMul,
   Conv2D,
   Conv2DBackpropInput,
+  Transpose,
   type Conv2DBackpropInputAttrs,
   type KernelConfig,
   type KernelFunc,
@@ -8,6 +10,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { assertFloat32, convGeometry, type WindowGeometry } from './conv-geometry';
+import { addPatches } from './conv-patches';
 import { runWasmKernel } from './run-wasm-kernel';
 
 const OP = 'Conv2DBackpropInput (wasm)';
@@ -78,6 +81,8 @@ function conv2DBackpropInputWasm(args: Parameters<KernelFunc>[0]): TensorInfo {
     false,
     a.dataFormat,
   );
+  if (g.filterHeight * g.filterWidth * g.inChannels <= g.outChannels)
+    return inputGradByPatches(backend, dy, filter, g, a.inputShape);
   const { filterHeight: KH, filterWidth: KW, inHeight: H, inWidth: W } = g;
   const top = KH - 1 - g.padTop;
   const left = KW - 1 - g.padLeft;
@@ -112,6 +117,42 @@ function conv2DBackpropInputWasm(args: Parameters<KernelFunc>[0]): TensorInfo {
     { strides: 1, pad, dilations: 1, dataFormat: 'NHWC' },
   );
   for (const t of temps) backend.disposeData(t.dataId);
+  return dx;
+}
+
+/**
+ * dx = col2im(dy W^T) for a layer whose filter taps are fewer than its outputs (a first layer
+ * over 1-3 image channels), where the convolution above would produce a handful of channels
+ * at a fraction of XNNPACK's speed: one GEMM dy [P, Co] x W^T [Co, taps], then each pixel's
+ * taps added back where the forward window read them.
+ */
+function inputGradByPatches(
+  backend: BackendWasm,
+  dy: TensorInfo,
+  filter: TensorInfo,
+  g: WindowGeometry,
+  inputShape: number[],
+): TensorInfo {
+  const pixels = g.batch * g.outHeight * g.outWidth;
+  const taps = g.filterHeight * g.filterWidth * g.inChannels;
+  const w2 = { dataId: filter.dataId, shape: [taps, g.outChannels], dtype: 'float32' as const };
+  const wT = runWasmKernel(Transpose, backend, { x: w2 }, { perm: [1, 0] });
+  const dy3 = { dataId: dy.dataId, shape: [1, pixels, g.outChannels], dtype: 'float32' as const };
+  const wT3 = { ...wT, shape: [1, g.outChannels, taps] };
+  const patches = runWasmKernel(
+    BatchMatMul,
+    backend,
+    { a: dy3, b: wT3 },
+    { transposeA: false, transposeB: false },
+  );
+  // Allocate before taking heap views: growing the heap detaches views taken earlier.
+  const dx = backend.makeOutput(inputShape, 'float32');
+  addPatches(
+    backend.typedArrayFromHeap(patches) as Float32Array,
+    g,
+    backend.typedArrayFromHeap(dx) as Float32Array,
+  );
+  for (const t of [wT, patches]) backend.disposeData(t.dataId);
   return dx;
 }
 
