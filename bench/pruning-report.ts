@@ -54,7 +54,7 @@ export async function writePruningReport(
 }
 
 /** Older results named the pruning seed in the variant ("prune seed 2"); it is a field now. */
-function withPruneSeed(row: BenchRow): BenchRow {
+export function withPruneSeed(row: BenchRow): BenchRow {
   if (row.method === 'dense' || row.method === 'control') return row;
   const parts = (row.variant ?? '').split(', ').filter((p) => p !== '');
   const named = parts.find((p) => p.startsWith('prune seed '));

@@ -4,6 +4,8 @@
 //   node dist/bench/pruning.js --method control          # dense + the same 5 extra epochs
 //   node dist/bench/pruning.js --method taylor --keep 0.4   (l1, random; keep 0.4 / 0.25 / 0.1)
 //   node dist/bench/pruning.js --report                  # table into docs/benchmarks.md + SVG
+//   node dist/bench/pruning.js --suite [--lanes 2] [--prune-seeds 1,2,3] [--seeded-methods taylor,l1]
+//                                    # all of the above that is missing (resumable)
 // Other flags: --limit N (training images), --test N, --seed S, --epochs E, --distill, and schedule
 // variants, recorded and reported apart: --rounds N, --phases reg,final, --normalization M,
 // --sparsity groupLasso,bnL1. --prune-seed S reruns a cell with another pruning seed on the
@@ -32,6 +34,7 @@ import {
 } from '@fleetprune/tfjs-runtime';
 import { measureDeployed, type DeployedMeasure } from './pruning-measure';
 import { writePruningReport } from './pruning-report';
+import { denseDir, runSuite } from './pruning-suite';
 
 /** One benchmark row, appended as a JSON line to the results file. */
 export interface BenchRow extends DeployedMeasure {
@@ -60,6 +63,8 @@ interface Args {
   seed: number;
   distill: boolean;
   report: boolean;
+  /** Run the whole protocol (bench/pruning-suite.ts) instead of one run. */
+  suite?: { lanes: number; pruneSeeds: number[]; seededMethods: string[] };
   dir: string;
   limit?: number;
   testCount: number;
@@ -85,6 +90,7 @@ function parseArgs(argv: string[]): Args {
     dir: '.tmp/bench',
     testCount: 10000,
   };
+  const suite = () => (args.suite ??= { lanes: 2, pruneSeeds: [1], seededMethods: ['taylor', 'l1'] });
   const valued: Record<string, (value: string) => void> = {
     '--method': (v) => (args.method = v as BenchRow['method']),
     '--keep': (v) => (args.keep = Number(v)),
@@ -101,6 +107,9 @@ function parseArgs(argv: string[]): Args {
       const [groupLasso, batchNormL1] = v.split(',').map(Number);
       args.sparsity = { groupLasso, batchNormL1 };
     },
+    '--lanes': (v) => (suite().lanes = Number(v)),
+    '--prune-seeds': (v) => (suite().pruneSeeds = v.split(',').map(Number)),
+    '--seeded-methods': (v) => (suite().seededMethods = v.split(',')),
     '--phases': (v) => {
       const [regularize, finalTune] = v.split(',').map(Number);
       args.phases = { regularize, finalTune };
@@ -109,10 +118,13 @@ function parseArgs(argv: string[]): Args {
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     if (flag === '--report') args.report = true;
+    else if (flag === '--suite') suite();
     else if (flag === '--distill') args.distill = true;
     else if (valued[flag] && i + 1 < argv.length) valued[flag](argv[++i]);
     else
-      throw new Error(`unknown option ${flag}; use ${Object.keys(valued).join(', ')}, --distill, --report`);
+      throw new Error(
+        `unknown option ${flag}; use ${Object.keys(valued).join(', ')}, --distill, --report, --suite`,
+      );
   }
   return args;
 }
@@ -122,7 +134,7 @@ function log(line: string): void {
 }
 
 async function denseModel(args: Args, train: DataInput, validation: DataInput): Promise<tfl.LayersModel> {
-  const dir = join(args.dir, `dense-seed${args.seed}${args.limit ? `-limit${args.limit}` : ''}`);
+  const dir = denseDir(args.dir, args.seed, args.limit);
   if (existsSync(join(dir, 'model.json')))
     return loadLayersModel(await readLayersModelFiles(join(dir, 'model.json')));
   const model = buildArchitecture('fmnist-cnn', { seed: args.seed });
@@ -251,6 +263,10 @@ async function main(): Promise<void> {
       svg: 'docs/pruning-accuracy-vs-size.svg',
       note: args.note,
     });
+    return;
+  }
+  if (args.suite) {
+    await runSuite(process.argv[1], { dir: args.dir, limit: args.limit, ...args.suite });
     return;
   }
   await runOne(args);

@@ -1,0 +1,96 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BenchRow } from './pruning';
+import { withPruneSeed } from './pruning-report';
+import { pendingJobs, runSuite, type SuiteOptions } from './pruning-suite';
+
+const options: SuiteOptions = {
+  dir: 'unused',
+  lanes: 2,
+  pruneSeeds: [1, 2, 3],
+  seededMethods: ['taylor', 'l1'],
+};
+
+function row(method: BenchRow['method'], keep: number, extra: Partial<BenchRow> = {}): BenchRow {
+  return { method, keep, seed: 1, distill: false, ...extra } as BenchRow;
+}
+
+describe('pendingJobs', () => {
+  it('lists the control, then every size and method for the first seed, then Taylor and L1 for the others', () => {
+    const jobs = pendingJobs([], options).map((j) => j.args.join(' '));
+    expect(jobs).toHaveLength(1 + 9 + 2 * 6);
+    expect(jobs[0]).toBe('--method control');
+    expect(jobs).toContain('--method random --keep 0.1 --prune-seed 1');
+    expect(jobs).not.toContain('--method random --keep 0.1 --prune-seed 2');
+    expect(jobs).toContain('--method l1 --keep 0.25 --prune-seed 3');
+  });
+
+  it('skips cells already run (legacy seed labels included) but not variants or KD runs', () => {
+    const rows = [
+      row('control', 1),
+      row('taylor', 0.4, { pruneSeed: 1 }),
+      row('taylor', 0.25, { variant: 'prune seed 2' }), // the older way of naming a seed
+      row('l1', 0.4, { pruneSeed: 1, variant: 'rounds 4' }),
+      row('l1', 0.25, { pruneSeed: 1, distill: true }),
+    ];
+    const jobs = pendingJobs(rows.map(withPruneSeed), options).map((j) => j.args.join(' '));
+    expect(jobs).toHaveLength(22 - 3);
+    expect(jobs).not.toContain('--method control');
+    expect(jobs).not.toContain('--method taylor --keep 0.4 --prune-seed 1');
+    expect(jobs).not.toContain('--method taylor --keep 0.25 --prune-seed 2');
+    expect(jobs).toContain('--method l1 --keep 0.4 --prune-seed 1');
+    expect(jobs).toContain('--method l1 --keep 0.25 --prune-seed 1');
+  });
+
+  it('passes the training scale to every run', () => {
+    const jobs = pendingJobs([], { ...options, pruneSeeds: [1], limit: 1080 });
+    expect(jobs.every((j) => j.args.join(' ').endsWith('--limit 1080'))).toBe(true);
+  });
+});
+
+describe('runSuite', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'fleetprune-suite-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  // A stand-in for bench/pruning.js that records its arguments and appends the row a real
+  // run would, so the orchestration (order, lanes, resume) is checked in milliseconds.
+  function fakeRunner(): string {
+    const script = join(dir, 'fake-run.js');
+    writeFileSync(
+      script,
+      `const fs = require('fs'), path = require('path');
+const argv = process.argv.slice(2), get = (f) => (argv.includes(f) ? argv[argv.indexOf(f) + 1] : '');
+const dir = get('--dir'), method = get('--method');
+fs.appendFileSync(path.join(dir, 'calls.txt'), [method, get('--keep'), get('--prune-seed')].join(' ') + '\\n');
+if (method === 'dense') {
+  fs.mkdirSync(path.join(dir, 'dense-seed1'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'dense-seed1', 'model.json'), '{}');
+} else {
+  const row = { method, keep: Number(get('--keep') || 1), seed: 1, distill: false,
+    pruneSeed: get('--prune-seed') ? Number(get('--prune-seed')) : undefined };
+  fs.appendFileSync(path.join(dir, 'pruning-results.jsonl'), JSON.stringify(row) + '\\n');
+}
+`,
+    );
+    return script;
+  }
+
+  it('trains the dense model first, runs every cell once, and has nothing left on a second call', async () => {
+    const script = fakeRunner();
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      const suite = { dir, lanes: 2, pruneSeeds: [1, 2], seededMethods: ['taylor'] };
+      await runSuite(script, suite);
+      const calls = readFileSync(join(dir, 'calls.txt'), 'utf8').trim().split('\n');
+      expect(calls[0]).toBe('dense  ');
+      expect(calls).toHaveLength(1 + 1 + 9 + 3);
+      expect(new Set(calls).size).toBe(calls.length);
+      await runSuite(script, suite);
+      expect(readFileSync(join(dir, 'calls.txt'), 'utf8').trim().split('\n')).toHaveLength(calls.length);
+    } finally {
+      log.mockRestore();
+    }
+  });
+});
