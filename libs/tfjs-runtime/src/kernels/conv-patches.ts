@@ -1,6 +1,16 @@
 import type { WindowGeometry } from './conv-geometry';
 
 /**
+ * Whether the im2col GEMM beats XNNPACK's convolution for a backprop: when the filter has no
+ * more taps (KH*KW*Ci) than output channels, as in a first layer over 1-3 image channels.
+ * The convolution forms then pack a filter as large as dy and compute a handful of channels
+ * per pixel, well below XNNPACK's speed.
+ */
+export function gradByPatches(g: WindowGeometry): boolean {
+  return g.filterHeight * g.filterWidth * g.inChannels <= g.outChannels;
+}
+
+/**
  * The im2col matrix of a convolution's input: one row per output pixel (n, oh, ow), one column
  * per filter tap (kh, kw, ci) in the filter's own order, zero where the window hangs over the
  * padding. `out` must hold batch*outHeight*outWidth * filterHeight*filterWidth*inChannels floats.

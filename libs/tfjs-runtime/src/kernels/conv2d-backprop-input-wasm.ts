@@ -10,7 +10,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { assertFloat32, convGeometry, type WindowGeometry } from './conv-geometry';
-import { addPatches } from './conv-patches';
+import { addPatches, gradByPatches } from './conv-patches';
 import { runWasmKernel } from './run-wasm-kernel';
 
 const OP = 'Conv2DBackpropInput (wasm)';
@@ -81,8 +81,7 @@ function conv2DBackpropInputWasm(args: Parameters<KernelFunc>[0]): TensorInfo {
     false,
     a.dataFormat,
   );
-  if (g.filterHeight * g.filterWidth * g.inChannels <= g.outChannels)
-    return inputGradByPatches(backend, dy, filter, g, a.inputShape);
+  if (gradByPatches(g)) return inputGradByPatches(backend, dy, filter, g, a.inputShape);
   const { filterHeight: KH, filterWidth: KW, inHeight: H, inWidth: W } = g;
   const top = KH - 1 - g.padTop;
   const left = KW - 1 - g.padLeft;
@@ -121,10 +120,9 @@ function conv2DBackpropInputWasm(args: Parameters<KernelFunc>[0]): TensorInfo {
 }
 
 /**
- * dx = col2im(dy W^T) for a layer whose filter taps are fewer than its outputs (a first layer
- * over 1-3 image channels), where the convolution above would produce a handful of channels
- * at a fraction of XNNPACK's speed: one GEMM dy [P, Co] x W^T [Co, taps], then each pixel's
- * taps added back where the forward window read them.
+ * dx = col2im(dy W^T) (see gradByPatches for when): one GEMM dy [P, Co] x W^T [Co, taps],
+ * then each pixel's taps added back where the forward window read them. The reference
+ * model's first layer: 31 -> 24 ms a batch of 128.
  */
 function inputGradByPatches(
   backend: BackendWasm,
