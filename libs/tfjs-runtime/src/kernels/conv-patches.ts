@@ -11,14 +11,12 @@ export function gradByPatches(g: WindowGeometry): boolean {
 }
 
 /**
- * The im2col matrix of a convolution's input: one row per output pixel (n, oh, ow), one column
- * per filter tap (kh, kw, ci) in the filter's own order, zero where the window hangs over the
- * padding. `out` must hold batch*outHeight*outWidth * filterHeight*filterWidth*inChannels floats.
+ * Visits every (output pixel, tap) pair whose window lies inside the image: `gather` copies
+ * image values into the patch rows, otherwise patch values are added back onto the image.
  */
-export function convPatches(x: Float32Array, g: WindowGeometry, out: Float32Array): Float32Array {
+function walkPatches(g: WindowGeometry, image: Float32Array, patches: Float32Array, gather: boolean): void {
   const { inHeight: H, inWidth: W, inChannels: C, filterHeight: KH, filterWidth: KW } = g;
   const patch = KH * KW * C;
-  out.fill(0);
   let row = 0;
   for (let n = 0; n < g.batch; n++) {
     for (let oh = 0; oh < g.outHeight; oh++) {
@@ -29,14 +27,25 @@ export function convPatches(x: Float32Array, g: WindowGeometry, out: Float32Arra
           for (let kw = 0; kw < KW; kw++) {
             const iw = ow * g.strideWidth + kw * g.dilationWidth - g.padLeft;
             if (iw < 0 || iw >= W) continue;
-            const src = ((n * H + ih) * W + iw) * C;
-            const dst = row + (kh * KW + kw) * C;
-            for (let c = 0; c < C; c++) out[dst + c] = x[src + c];
+            const pixel = ((n * H + ih) * W + iw) * C;
+            const tap = row + (kh * KW + kw) * C;
+            if (gather) for (let c = 0; c < C; c++) patches[tap + c] = image[pixel + c];
+            else for (let c = 0; c < C; c++) image[pixel + c] += patches[tap + c];
           }
         }
       }
     }
   }
+}
+
+/**
+ * The im2col matrix of a convolution's input: one row per output pixel (n, oh, ow), one column
+ * per filter tap (kh, kw, ci) in the filter's own order, zero where the window hangs over the
+ * padding. `out` must hold batch*outHeight*outWidth * filterHeight*filterWidth*inChannels floats.
+ */
+export function convPatches(x: Float32Array, g: WindowGeometry, out: Float32Array): Float32Array {
+  out.fill(0);
+  walkPatches(g, x, out, true);
   return out;
 }
 
@@ -45,26 +54,7 @@ export function convPatches(x: Float32Array, g: WindowGeometry, out: Float32Arra
  * were read from, so overlapping windows accumulate. `out` is the input-shaped gradient.
  */
 export function addPatches(patches: Float32Array, g: WindowGeometry, out: Float32Array): Float32Array {
-  const { inHeight: H, inWidth: W, inChannels: C, filterHeight: KH, filterWidth: KW } = g;
-  const patch = KH * KW * C;
   out.fill(0);
-  let row = 0;
-  for (let n = 0; n < g.batch; n++) {
-    for (let oh = 0; oh < g.outHeight; oh++) {
-      for (let ow = 0; ow < g.outWidth; ow++, row += patch) {
-        for (let kh = 0; kh < KH; kh++) {
-          const ih = oh * g.strideHeight + kh * g.dilationHeight - g.padTop;
-          if (ih < 0 || ih >= H) continue;
-          for (let kw = 0; kw < KW; kw++) {
-            const iw = ow * g.strideWidth + kw * g.dilationWidth - g.padLeft;
-            if (iw < 0 || iw >= W) continue;
-            const dst = ((n * H + ih) * W + iw) * C;
-            const src = row + (kh * KW + kw) * C;
-            for (let c = 0; c < C; c++) out[dst + c] += patches[src + c];
-          }
-        }
-      }
-    }
-  }
+  walkPatches(g, out, patches, false);
   return out;
 }
