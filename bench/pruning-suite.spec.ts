@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchRow } from './pruning';
@@ -92,5 +93,39 @@ if (method === 'dense') {
     } finally {
       log.mockRestore();
     }
+  });
+
+  it('takes its runs down when it is stopped by a signal', async () => {
+    const compiled = join(__dirname, '..', 'dist', 'bench', 'pruning-suite.js');
+    if (!existsSync(compiled)) throw new Error('run npm run build first: the suite runs compiled');
+    const script = join(dir, 'slow-run.js');
+    const pidFile = join(dir, 'run.pid');
+    writeFileSync(
+      script,
+      `require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid));
+setTimeout(() => {}, 60000);
+`,
+    );
+    const suite = spawn(process.execPath, [
+      '-e',
+      `require(${JSON.stringify(compiled)}).runSuite(${JSON.stringify(script)}, ` +
+        `{ dir: ${JSON.stringify(dir)}, lanes: 1, pruneSeeds: [1], seededMethods: [] })`,
+    ]);
+    const exited = new Promise<number | null>((resolve) => suite.on('exit', resolve));
+    for (let i = 0; i < 100 && !existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 50));
+    const runPid = Number(readFileSync(pidFile, 'utf8'));
+    expect(() => process.kill(runPid, 0)).not.toThrow();
+    suite.kill('SIGTERM');
+    expect(await exited).toBe(130);
+    let alive = true;
+    for (let i = 0; i < 40 && alive; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      try {
+        process.kill(runPid, 0);
+      } catch {
+        alive = false;
+      }
+    }
+    expect(alive).toBe(false);
   });
 });

@@ -2,7 +2,7 @@
 // then runs the control and every (method, size, pruning seed) cell in parallel lanes, each
 // in its own process, skipping cells already in the results file. Stopped at any point (a
 // session ends), the same command carries on with what is missing.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -72,6 +72,22 @@ async function readRows(dir: string): Promise<BenchRow[]> {
     .map((l) => withPruneSeed(JSON.parse(l) as BenchRow));
 }
 
+const running = new Set<ChildProcess>();
+let signalsHandled = false;
+
+// A suite stopped by a signal takes its runs with it: orphans would keep the cores busy and
+// append rows nobody waits for.
+function stopRunsOnSignals(): void {
+  if (signalsHandled) return;
+  signalsHandled = true;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      for (const child of running) child.kill('SIGTERM');
+      process.exit(130);
+    });
+  }
+}
+
 /** One benchmark run as a child process of this script, its output in `dir/log`. */
 async function runChild(script: string, args: string[], dir: string, log: string): Promise<number> {
   const out = await open(join(dir, log), 'a');
@@ -80,8 +96,12 @@ async function runChild(script: string, args: string[], dir: string, log: string
       const child = spawn(process.execPath, [script, ...args, '--dir', dir], {
         stdio: ['ignore', out.fd, out.fd],
       });
+      running.add(child);
       child.on('error', reject);
-      child.on('exit', (code) => resolve(code ?? 1));
+      child.on('exit', (code) => {
+        running.delete(child);
+        resolve(code ?? 1);
+      });
     });
   } finally {
     await out.close();
@@ -91,6 +111,7 @@ async function runChild(script: string, args: string[], dir: string, log: string
 /** Runs what is missing: the dense model first (alone), then the cells in `lanes` lanes. */
 export async function runSuite(script: string, options: SuiteOptions): Promise<void> {
   await mkdir(options.dir, { recursive: true });
+  stopRunsOnSignals();
   const stamp = () => new Date().toISOString().slice(11, 19);
   const queue = pendingJobs(await readRows(options.dir), options);
   if (queue.length === 0) {
