@@ -95,6 +95,15 @@ if (method === 'dense') {
     }
   });
 
+  it('refuses a lane count or seed list it cannot run', async () => {
+    const base = { dir, pruneSeeds: [1], seededMethods: [] };
+    await expect(runSuite('unused.js', { ...base, lanes: 0 })).rejects.toThrow(/--lanes 0/);
+    await expect(runSuite('unused.js', { ...base, lanes: Number('x') })).rejects.toThrow(/--lanes NaN/);
+    await expect(runSuite('unused.js', { ...base, lanes: 1, pruneSeeds: [1, NaN] })).rejects.toThrow(
+      /--prune-seeds/,
+    );
+  });
+
   it('takes its runs down when it is stopped by a signal', async () => {
     const compiled = join(__dirname, '..', 'dist', 'bench', 'pruning-suite.js');
     if (!existsSync(compiled)) throw new Error('run npm run build first: the suite runs compiled');

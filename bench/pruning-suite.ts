@@ -110,6 +110,10 @@ async function runChild(script: string, args: string[], dir: string, log: string
 
 /** Runs what is missing: the dense model first (alone), then the cells in `lanes` lanes. */
 export async function runSuite(script: string, options: SuiteOptions): Promise<void> {
+  if (!(Number.isInteger(options.lanes) && options.lanes >= 1))
+    throw new Error(`--lanes ${options.lanes}: give a whole number of parallel runs, 1 or more`);
+  if (options.pruneSeeds.length === 0 || !options.pruneSeeds.every(Number.isInteger))
+    throw new Error(`--prune-seeds ${options.pruneSeeds.join(',')}: give whole numbers, e.g. 1,2,3`);
   await mkdir(options.dir, { recursive: true });
   stopRunsOnSignals();
   const stamp = () => new Date().toISOString().slice(11, 19);
@@ -135,7 +139,7 @@ export async function runSuite(script: string, options: SuiteOptions): Promise<v
       if (code !== 0) failures++;
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, options.lanes) }, lane));
+  await Promise.all(Array.from({ length: options.lanes }, lane));
   if (failures > 0) throw new Error(`${failures} runs failed; their logs say why`);
   console.log(`[${stamp()}] suite complete; node ${script} --report --dir ${options.dir}`);
 }
