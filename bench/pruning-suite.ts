@@ -63,8 +63,14 @@ export function pendingJobs(rows: BenchRow[], options: SuiteOptions): Job[] {
   return jobs.filter((job) => !job.done(rows));
 }
 
-async function readRows(dir: string): Promise<BenchRow[]> {
-  const file = join(dir, 'pruning-results.jsonl');
+/** The results file of a benchmark directory: one JSON row per run, appended. */
+export function resultsFile(dir: string): string {
+  return join(dir, 'pruning-results.jsonl');
+}
+
+/** Every row recorded in `dir` (none if nothing ran yet), older seed labels normalized. */
+export async function readResults(dir: string): Promise<BenchRow[]> {
+  const file = resultsFile(dir);
   if (!existsSync(file)) return [];
   return (await readFile(file, 'utf8'))
     .split('\n')
@@ -117,7 +123,7 @@ export async function runSuite(script: string, options: SuiteOptions): Promise<v
   await mkdir(options.dir, { recursive: true });
   stopRunsOnSignals();
   const stamp = () => new Date().toISOString().slice(11, 19);
-  const queue = pendingJobs(await readRows(options.dir), options);
+  const queue = pendingJobs(await readResults(options.dir), options);
   if (queue.length === 0) {
     console.log('every cell is in the results file; run --report');
     return;

@@ -12,7 +12,7 @@
 // same dense model; the report averages a cell over its seeds.
 import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -34,7 +34,7 @@ import {
 } from '@fleetprune/tfjs-runtime';
 import { measureDeployed, type DeployedMeasure } from './pruning-measure';
 import { writePruningReport } from './pruning-report';
-import { denseDir, runSuite } from './pruning-suite';
+import { denseDir, readResults, resultsFile, runSuite } from './pruning-suite';
 
 /** One benchmark row, appended as a JSON line to the results file. */
 export interface BenchRow extends DeployedMeasure {
@@ -219,7 +219,7 @@ async function runOne(args: Args): Promise<void> {
     ...measured,
   };
   await mkdir(args.dir, { recursive: true });
-  await appendFile(join(args.dir, 'pruning-results.jsonl'), `${JSON.stringify(row)}\n`);
+  await appendFile(resultsFile(args.dir), `${JSON.stringify(row)}\n`);
   log(JSON.stringify({ ...row, widths: undefined }));
 }
 
@@ -252,13 +252,8 @@ function variantOf(args: Args): string | undefined {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if (args.report) {
-    const text = await readFile(join(args.dir, 'pruning-results.jsonl'), 'utf8');
-    const rows = text
-      .split('\n')
-      .filter((l) => l.trim() !== '')
-      .map((l) => JSON.parse(l) as BenchRow);
-    await writePruningReport(rows, {
-      source: join(args.dir, 'pruning-results.jsonl'),
+    await writePruningReport(await readResults(args.dir), {
+      source: resultsFile(args.dir),
       markdown: 'docs/benchmarks.md',
       svg: 'docs/pruning-accuracy-vs-size.svg',
       note: args.note,

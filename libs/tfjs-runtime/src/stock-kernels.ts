@@ -1,4 +1,5 @@
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
+import { TfjsRuntimeError } from './tfjs-runtime-error';
 
 const stock = new Map<string, KernelConfig>();
 
@@ -23,4 +24,15 @@ export function replaceKernel(config: KernelConfig): void {
 /** The stock kernel a replacement displaced; undefined if none was displaced. */
 export function stockKernel(kernelName: string, backendName: string): KernelConfig | undefined {
   return stock.get(`${backendName}/${kernelName}`);
+}
+
+/** The displaced stock kernel a replacement falls back to; a typed error if there is none. */
+export function requireStockKernel(kernelName: string, backendName: string): KernelConfig {
+  const kernel = stockKernel(kernelName, backendName);
+  if (kernel === undefined)
+    throw new TfjsRuntimeError(
+      'KERNEL_MISSING',
+      `${kernelName} on ${backendName} needs the stock kernel; import @tensorflow/tfjs-backend-${backendName} first.`,
+    );
+  return kernel;
 }

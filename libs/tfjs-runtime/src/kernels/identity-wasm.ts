@@ -1,6 +1,6 @@
 import { Identity, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { stockKernel } from '../stock-kernels';
+import { requireStockKernel } from '../stock-kernels';
 
 /**
  * Identity on wasm shares the input's memory, as the cpu backend's does and wasm's own
@@ -9,7 +9,7 @@ import { stockKernel } from '../stock-kernels';
  */
 function identityWasm(args: Parameters<KernelFunc>[0]): TensorInfo {
   const { x } = args.inputs as { x: TensorInfo };
-  if (x.dtype === 'string') return stockKernel(Identity, 'wasm')!.kernelFunc(args) as TensorInfo;
+  if (x.dtype === 'string') return requireStockKernel(Identity, 'wasm').kernelFunc(args) as TensorInfo;
   (args.backend as BackendWasm).incRef(x.dataId);
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
 }

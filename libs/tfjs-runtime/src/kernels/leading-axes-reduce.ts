@@ -10,8 +10,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { stockKernel } from '../stock-kernels';
-import { TfjsRuntimeError } from '../tfjs-runtime-error';
+import { requireStockKernel } from '../stock-kernels';
 import { columnSums, leadingCount } from './column-sums';
 
 type Backend = 'wasm' | 'cpu';
@@ -42,16 +41,7 @@ function reduceLeading(kernelName: string, backendName: Backend, mean: boolean):
     const { x } = args.inputs as { x: TensorInfo };
     const { axis, keepDims } = args.attrs as unknown as SumAttrs | MeanAttrs;
     const k = x.dtype === 'float32' && x.shape.length > 0 ? leadingCount(axis, x.shape.length) : -1;
-    if (k <= 0) {
-      const stock = stockKernel(kernelName, backendName);
-      if (stock === undefined) {
-        throw new TfjsRuntimeError(
-          'KERNEL_MISSING',
-          `${kernelName} on ${backendName} needs the stock kernel; import @tensorflow/tfjs-backend-${backendName} first.`,
-        );
-      }
-      return stock.kernelFunc(args);
-    }
+    if (k <= 0) return requireStockKernel(kernelName, backendName).kernelFunc(args);
     const rows = util.sizeFromShape(x.shape.slice(0, k));
     const rest = x.shape.slice(k);
     const outShape = keepDims ? [...Array<number>(k).fill(1), ...rest] : rest;
