@@ -19,6 +19,9 @@ const NEXT_VERSION = 'dash-fmnist-2';
  * the embedded broker, simulated Raspberry Pi agents running a model trained here, and the
  * live stream. Every wait is bounded by Playwright's own timeouts.
  */
+/** How long a rollout step may take before the test gives up (Playwright's waits are 20 s too). */
+const ROLLOUT_MS = 20_000;
+
 describe('dashboard (headless Chromium, real server and simulated devices)', () => {
   let server: RunningServer;
   let browser: Browser;
@@ -178,8 +181,10 @@ describe('dashboard (headless Chromium, real server and simulated devices)', () 
     await page.locator('.events li[data-type="rollout_stage_started"]').nth(1).waitFor();
     await page.screenshot({ path: join(SHOTS, '03-deployments.png'), fullPage: true });
 
-    await eventually(async () =>
-      agents.every(({ agent }) => agent.state.activeModelVersion === MODEL_VERSION),
+    // Rollouts on a loaded CI machine took over 5 s once; allow what Playwright's own waits allow.
+    await eventually(
+      async () => agents.every(({ agent }) => agent.state.activeModelVersion === MODEL_VERSION),
+      ROLLOUT_MS,
     );
     await page.getByRole('link', { name: 'Fleet' }).click();
     for (const { id } of agents) {
@@ -206,7 +211,7 @@ describe('dashboard (headless Chromium, real server and simulated devices)', () 
     // The device switches models a moment after it reports the activation the page shows.
     const onVersion = (version: string) =>
       agents.filter(({ agent }) => agent.state.activeModelVersion === version).length;
-    await eventually(async () => onVersion(NEXT_VERSION) === 1);
+    await eventually(async () => onVersion(NEXT_VERSION) === 1, ROLLOUT_MS);
     await card.getByRole('button', { name: 'Resume' }).click();
     await page
       .locator('article.rollout[data-status="completed"]', { hasText: NEXT_VERSION })
