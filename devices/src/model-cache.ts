@@ -1,4 +1,4 @@
-import { estimateArena, readModel, TfliteModel } from '@fleetprune/tflite';
+import { estimateArena, Interpreter, readModel, TensorInfo, TfliteModel } from '@fleetprune/tflite';
 
 /** A parsed model shared by every agent that runs the same bytes. */
 export interface CachedModel {
@@ -6,6 +6,9 @@ export interface CachedModel {
   model: TfliteModel;
   /** Estimated tensor arena with 4-byte (MCU) and 8-byte (64-bit host) pointers. */
   arenaBytes: { 4: number; 8: number };
+  /** The first input and output tensor, as an allocated interpreter describes them. */
+  input: TensorInfo;
+  output: TensorInfo;
 }
 
 /** Options of ModelCache. */
@@ -41,9 +44,14 @@ export class ModelCache {
     }
     this.misses++;
     const model = readModel(bytes);
+    // Allocating once here checks that every operator prepares; agents build their own
+    // interpreters only when they first run the model.
+    const probe = new Interpreter(model).allocate();
     const entry: CachedModel = {
       sha256,
       model,
+      input: probe.inputInfo(0),
+      output: probe.outputInfo(0),
       arenaBytes: {
         4: estimateArena(model, { pointerBytes: 4 }).total,
         8: estimateArena(model, { pointerBytes: 8 }).total,
