@@ -93,8 +93,8 @@ describe(DeviceAgent.name, () => {
     expect(existsSync(join(stateDir, 'dev-full', 'download.json'))).toBe(false);
     const phases = () =>
       server.progress.filter((p) => p.deviceId === 'dev-full').map((p) => p.progress.phase);
-    await eventually(() => phases().length === 4);
-    expect(phases()).toEqual(['downloading', 'writing', 'verifying', 'activating']);
+    await eventually(() => phases().length === 3);
+    expect(phases()).toEqual(['downloading', 'verifying', 'activating']);
     await eventually(() =>
       server.statuses.some(
         (s) => s.deviceId === 'dev-full' && s.status.activeArtifactId === offer.artifactId,

@@ -178,7 +178,7 @@ export class OtaController<M extends LoadedSlot> {
 
   private complete(download: OtaDownload): void {
     const { offer, slot } = download;
-    this.progressOf(offer, 'writing', offer.size);
+    // Chunks went to the slot as they arrived, so there is no separate `writing` phase to report.
     this.progressOf(offer, 'verifying', offer.size);
     const bytes = this.host.store.readSlot(slot);
     const failure = this.verify(offer, bytes);
