@@ -27,7 +27,7 @@ async function bareDevice(
   url: string,
   creds: { username: string; password: string },
   publicKeyPem: string,
-): Promise<{ client: MqttClient; offers: OtaOffer[]; done: Promise<boolean> }> {
+): Promise<{ client: MqttClient; offers: OtaOffer[]; withdrawals: () => number; done: Promise<boolean> }> {
   const id = creds.username;
   const client = await connectAsync(url, {
     ...creds,
@@ -36,6 +36,7 @@ async function bareDevice(
     reconnectPeriod: 0,
   });
   const offers: OtaOffer[] = [];
+  let withdrawals = 0;
   let assembler: ChunkAssembler | undefined;
   let resolveDone!: (ok: boolean) => void;
   const done = new Promise<boolean>((r) => (resolveDone = r));
@@ -45,7 +46,7 @@ async function bareDevice(
   };
   client.on('message', (topic, payload) => {
     if (topic.endsWith('/ota/offer')) {
-      if (isOfferWithdrawal(payload)) return;
+      if (isOfferWithdrawal(payload)) return void withdrawals++;
       const offer = parseOtaOffer(payload);
       offers.push(offer);
       assembler = new ChunkAssembler(offer);
@@ -82,7 +83,7 @@ async function bareDevice(
       retain: true,
     },
   );
-  return { client, offers, done };
+  return { client, offers, withdrawals: () => withdrawals, done };
 }
 
 describe('OTA deployments (server + embedded broker + a bare protocol device)', () => {
@@ -178,5 +179,23 @@ describe('OTA deployments (server + embedded broker + a bare protocol device)', 
     expect((await call('GET', `/api/devices/${registered.json.id}`)).json.activeArtifactId).toBe(
       uploaded.json.id,
     );
+
+    // The offer is no longer retained, and the device, which reported the result itself, was
+    // not sent a withdrawal: the embedded broker clears the retained offer quietly.
+    await device.client.endAsync();
+    const again = await connectAsync(provisioning.mqttUrl, {
+      ...registered.json.mqtt,
+      clientId: registered.json.mqtt.username,
+      reconnectPeriod: 0,
+    });
+    clients.push(again);
+    const redelivered: Buffer[] = [];
+    again.on('message', (topic, payload) => {
+      if (topic.endsWith('/ota/offer')) redelivered.push(payload);
+    });
+    await again.subscribeAsync(channelTopic(registered.json.mqtt.username, 'ota/offer'), { qos: 1 });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(redelivered).toEqual([]);
+    expect(device.withdrawals()).toBe(0);
   });
 });

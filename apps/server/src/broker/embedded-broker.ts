@@ -12,6 +12,8 @@ export interface EmbeddedBrokerEvents {
 export interface LocalBrokerLink {
   publish(topic: string, payload: Buffer, options: { qos: 0 | 1; retain?: boolean }): Promise<void>;
   subscribe(filter: string, handler: (topic: string, payload: Buffer) => void): Promise<void>;
+  /** Deletes the message retained on `topic` without delivering anything to its subscribers. */
+  clearRetained(topic: string): Promise<void>;
 }
 
 /** A message as aedes hands it over, live or retained. */
@@ -20,9 +22,14 @@ interface BrokerPacket {
   payload: string | Buffer;
 }
 
-/** The part of aedes's persistence that lists retained messages by topic filter. */
+/** The part of aedes's persistence that keeps retained messages. */
 interface RetainedStore {
   createRetainedStream(filter: string): AsyncIterable<BrokerPacket>;
+  /** An empty payload deletes the topic's retained message. */
+  storeRetained(
+    packet: BrokerPacket & { cmd: 'publish'; qos: 0; retain: true },
+    done: (error?: Error) => void,
+  ): void;
 }
 
 /** Return code 5 "not authorized" of MQTT 3.1.1 CONNACK ([MQTT-3.2.2-3] table 3.1). */
@@ -136,10 +143,20 @@ export class EmbeddedBroker {
       );
       // Like an MQTT SUBSCRIBE, hand over what is retained: devices that reconnected to a
       // restarted server before this listener existed published their status only then.
-      const { persistence } = this.aedes as unknown as { persistence: RetainedStore };
-      for await (const packet of persistence.createRetainedStream(filter)) deliver(packet);
+      for await (const packet of this.retained.createRetainedStream(filter)) deliver(packet);
     },
+    clearRetained: (topic) =>
+      new Promise<void>((resolve, reject) =>
+        this.retained.storeRetained(
+          { cmd: 'publish', topic, payload: Buffer.alloc(0), qos: 0, retain: true },
+          (error) => (error ? reject(error) : resolve()),
+        ),
+      ),
   };
+
+  private get retained(): RetainedStore {
+    return (this.aedes as unknown as { persistence: RetainedStore }).persistence;
+  }
 
   /** Drops a device's live connection (after its credentials were revoked). */
   disconnect(clientId: string): void {

@@ -98,6 +98,16 @@ export class MqttGatewayService implements OnApplicationBootstrap, OnApplication
     await this.client.publishAsync(topic, payload, options as IClientPublishOptions);
   }
 
+  /**
+   * Clears what is retained on `topic`. The embedded broker deletes it quietly; through an
+   * external broker only an empty retained publish can, and that reaches the subscribers.
+   */
+  async clearRetained(topic: string): Promise<void> {
+    const local = this.broker.local;
+    if (local) return local.clearRetained(topic);
+    await this.publish(topic, Buffer.alloc(0), { qos: 1, retain: true });
+  }
+
   /** Fire-and-forget publish for the hot path (QoS 0 chunks): no promise to wait on. */
   publishNow(topic: string, payload: Buffer, options: GatewayPublishOptions): void {
     const local = this.broker.local;

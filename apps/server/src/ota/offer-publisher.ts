@@ -30,12 +30,20 @@ export class OfferPublisher {
     return this.gateway.publish(channelTopic(row.deviceId, 'ota/offer'), payload, { qos: 1, retain: true });
   }
 
-  /** A zero-length retained publish clears the offer, so a reconnecting device is not offered it again. */
+  /**
+   * A zero-length retained publish clears the offer, so a reconnecting device is not offered it
+   * again, and tells a device still downloading it to stop.
+   */
   withdraw(deviceId: string): Promise<void> {
     return this.gateway.publish(channelTopic(deviceId, 'ota/offer'), Buffer.alloc(0), {
       qos: 1,
       retain: true,
     });
+  }
+
+  /** Clears the offer of a session the device ended itself (its result): it need not hear of it. */
+  retire(deviceId: string): Promise<void> {
+    return this.gateway.clearRetained(channelTopic(deviceId, 'ota/offer'));
   }
 
   /** Tells a device to abandon `session` (once per session; repeats are dropped). */

@@ -210,7 +210,7 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
     const live = this.live.get(deviceId);
     if (live && status.state === 'online' && status.activeArtifactId === live.artifact.id) {
       // The result was lost (e.g. published while we restarted); the status tells the outcome.
-      this.background(this.conclude(live, 'activated', null, 'reconciled from the device status'));
+      this.background(this.conclude(live, 'activated', null, 'reconciled from the device status', 'device'));
     } else if (live && cameOnline) {
       live.lastActivity = Date.now();
       this.background(this.publisher.offer(live));
@@ -256,7 +256,7 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
         live.artifact.id,
         result.activeModelVersion ?? live.artifact.modelVersion,
       );
-      this.background(this.conclude(live, 'activated', null, null));
+      this.background(this.conclude(live, 'activated', null, null, 'device'));
       return;
     }
     const reason = result.reason ?? null;
@@ -265,20 +265,28 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
       reason !== null &&
       RETRYABLE.has(reason) &&
       live.row.attempts < live.deployment.maxAttempts;
-    this.background(this.conclude(live, retry ? 'pending' : result.outcome, reason, result.detail ?? null));
+    this.background(
+      this.conclude(live, retry ? 'pending' : result.outcome, reason, result.detail ?? null, 'device'),
+    );
   }
 
-  /** Ends a live session's attempt: a final state, or back to pending for another offer. */
+  /**
+   * Ends a live session's attempt: a final state, or back to pending for another offer. A
+   * device that ended it (result or status) already knows; one the server gave up on is told.
+   */
   private async conclude(
     live: LiveSession,
     state: OtaSessionState,
     reason: string | null,
     detail: string | null,
+    endedBy: 'device' | 'server',
   ): Promise<void> {
     if (this.live.get(live.row.deviceId) !== live) return;
     this.live.delete(live.row.deviceId);
     live.row.bytesServed = live.served.bytes;
-    const withdrawn = this.publisher.withdraw(live.row.deviceId);
+    const deviceId = live.row.deviceId;
+    const withdrawn =
+      endedBy === 'device' ? this.publisher.retire(deviceId) : this.publisher.withdraw(deviceId);
     if (state === 'pending') {
       this.logger.warn(
         `device ${live.row.deviceId}: attempt ${live.row.attempts} failed (${reason}); retrying`,
@@ -336,7 +344,7 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
         continue;
       const retry = live.row.attempts < live.deployment.maxAttempts;
       const detail = `no request or result for ${Math.round((now - live.lastActivity) / 1000)} s`;
-      await this.conclude(live, retry ? 'pending' : 'failed', 'TIMEOUT', detail);
+      await this.conclude(live, retry ? 'pending' : 'failed', 'TIMEOUT', detail, 'server');
     }
     this.flushProgress();
     if (++this.ticks % SYNC_EVERY_TICKS === 0) await this.sync();
