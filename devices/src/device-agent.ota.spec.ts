@@ -261,6 +261,30 @@ describe(DeviceAgent.name, () => {
     expect(readFileSync(join(stateDir, 'dev-reboot', 'slot-a.tflite')).equals(PERSON)).toBe(true);
   });
 
+  it('keeps the stored chunks when the same artifact is offered again under a new session', async () => {
+    const a = agent('dev-reoffer');
+    await a.start();
+    let accepted = 0;
+    const halfway = new Promise<void>((resolve) =>
+      a.events.on('chunk', (c) => {
+        if (c.accepted && ++accepted === 30) resolve();
+      }),
+    );
+    server.tamper = (frame) => (accepted >= 30 ? null : frame); // the first offer stalls
+    const options = { ops: PERSON_OPS, chunkSize: 4096 };
+    const first = await server.offer('dev-reoffer', PERSON, keys.privateKeyPem, options);
+    await halfway;
+    server.tamper = (frame) => frame;
+    const servedBefore = server.served.length;
+    const result = a.events.waitFor('result');
+    const second = await server.offer('dev-reoffer', PERSON, keys.privateKeyPem, options);
+    expect(second.session).not.toBe(first.session);
+    expect(await result).toMatchObject({ outcome: 'activated', session: second.session });
+    const after = server.served.slice(servedBefore).filter((s) => s.deviceId === 'dev-reoffer');
+    expect(Math.min(...after.map((s) => s.offset))).toBeGreaterThanOrEqual(30 * 4096);
+    expect(readFileSync(join(stateDir, 'dev-reoffer', 'slot-a.tflite')).equals(PERSON)).toBe(true);
+  });
+
   it('cancels on a withdrawn offer or cancel-ota, keeping the active model', async () => {
     const a = await agentWithModel('dev-cancel');
     const old = a.state.activeArtifactId;

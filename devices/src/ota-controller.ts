@@ -127,7 +127,7 @@ export class OtaController<M extends LoadedSlot> {
     let prefix: Uint8Array | undefined;
     const old = this.download && !this.download.done ? this.download : undefined;
     if (old && old.offer.sha256 === offer.sha256 && old.offer.size === offer.size && old.slot === slot)
-      prefix = Uint8Array.from(old.assembler.prefix());
+      prefix = this.host.store.readSlotPrefix(slot, old.assembler.lastGoodOffset);
     else if (
       this.pending?.sha256 === offer.sha256 &&
       this.pending.size === offer.size &&

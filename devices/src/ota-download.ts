@@ -54,7 +54,9 @@ export class OtaDownload {
   readonly resumedBytes: number;
 
   constructor(private readonly deps: OtaDownloadDeps) {
-    this.assembler = new ChunkAssembler(deps.offer, { maxInFlight: deps.window });
+    // Payloads go straight to the slot file; holding a second copy in memory per device cost a
+    // fleet of simulated agents an allocation and a copy of every model.
+    this.assembler = new ChunkAssembler(deps.offer, { maxInFlight: deps.window, holdBytes: false });
     this.timeoutMs = deps.timing.requestTimeoutMs;
     const prefix = deps.resumePrefix;
     if (prefix && prefix.length > 0) this.assembler.resume(prefix);

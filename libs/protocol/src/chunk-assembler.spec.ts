@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChunkAssembler } from './chunk-assembler';
 import { encodeChunkFrame } from './chunk-frame';
+import { CHUNK_HEADER_SIZE } from './limits';
 import { OtaChunkRequest } from './messages/ota-request';
 import { serveChunk } from './serve-chunk';
 import { sha256Hex } from './sha256-hex';
@@ -42,6 +43,21 @@ describe(ChunkAssembler.name, () => {
     const asked = download(a);
     expect(asked).toHaveLength(Math.ceil(MODEL.length / CHUNK));
     expect(Buffer.from(a.finish()).equals(MODEL)).toBe(true);
+  });
+
+  it('without holdBytes, hands each payload to the caller to place and keeps no copy', () => {
+    const a = new ChunkAssembler(target, { maxInFlight: 4, holdBytes: false });
+    const slot = Buffer.alloc(MODEL.length);
+    for (let round = 0; !a.complete && round < 100; round++)
+      for (const r of a.requests()) {
+        const frame = answer(r);
+        const outcome = a.accept(frame);
+        if (outcome.accepted) frame.subarray(CHUNK_HEADER_SIZE).copy(slot, outcome.offset);
+      }
+    expect(a.complete).toBe(true);
+    expect(slot.equals(MODEL)).toBe(true);
+    expect(() => a.finish()).toThrow(/holdBytes: false/);
+    expect(() => a.prefix()).toThrow(/holdBytes: false/);
   });
 
   it('keeps at most maxInFlight requests outstanding', () => {

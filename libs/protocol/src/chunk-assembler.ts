@@ -19,11 +19,17 @@ export interface ChunkAssemblerOptions {
   maxModelSize: number;
   /** Requests kept in flight at once; default 4 (pipelining hides the round trip). */
   maxInFlight: number;
+  /**
+   * Keep accepted payloads in memory (default true). False when the caller writes each
+   * accepted payload itself (to a slot file or flash): then prefix() and finish() are unavailable.
+   */
+  holdBytes: boolean;
 }
 
 export const DEFAULT_ASSEMBLER_OPTIONS: Readonly<ChunkAssemblerOptions> = {
   maxModelSize: MAX_MODEL_SIZE,
   maxInFlight: 4,
+  holdBytes: true,
 };
 
 /** Why a frame was not stored; the device simply requests the chunk again. */
@@ -46,7 +52,8 @@ export type ChunkAcceptance =
 export class ChunkAssembler {
   private readonly options: ChunkAssemblerOptions;
   private readonly planner: ChunkPlanner;
-  private readonly buffer: Uint8Array;
+  /** Accepted payloads in place; undefined when holdBytes is false. */
+  private readonly buffer: Uint8Array | undefined;
 
   constructor(
     readonly target: AssemblyTarget,
@@ -55,6 +62,7 @@ export class ChunkAssembler {
     this.options = {
       maxModelSize: options.maxModelSize ?? DEFAULT_ASSEMBLER_OPTIONS.maxModelSize,
       maxInFlight: Math.max(1, options.maxInFlight ?? DEFAULT_ASSEMBLER_OPTIONS.maxInFlight),
+      holdBytes: options.holdBytes ?? DEFAULT_ASSEMBLER_OPTIONS.holdBytes,
     };
     if (target.size > this.options.maxModelSize)
       throw new ProtocolError(
@@ -62,7 +70,7 @@ export class ChunkAssembler {
         `artifact of ${target.size} bytes exceeds this device's limit of ${this.options.maxModelSize}; refuse the offer`,
       );
     this.planner = new ChunkPlanner(target.size, target.chunkSize);
-    this.buffer = new Uint8Array(target.size);
+    if (this.options.holdBytes) this.buffer = new Uint8Array(target.size);
   }
 
   /** Requests to publish now, keeping at most maxInFlight outstanding. */
@@ -109,7 +117,7 @@ export class ChunkAssembler {
       this.planner.release(index);
       return { accepted: false, reason: 'duplicate', detail: `chunk at ${frame.offset} already stored` };
     }
-    this.buffer.set(frame.payload, frame.offset);
+    this.buffer?.set(frame.payload, frame.offset);
     this.planner.markReceived(index);
     return {
       accepted: true,
@@ -137,7 +145,7 @@ export class ChunkAssembler {
         'INVALID_MESSAGE',
         `resume prefix of ${prefix.length} bytes exceeds the artifact`,
       );
-    this.buffer.set(prefix, 0);
+    this.buffer?.set(prefix, 0);
     for (let i = 0; i < this.planner.chunkCount; i++) {
       const r = this.planner.rangeOf(i);
       if (r.offset + r.length > prefix.length) break;
@@ -160,7 +168,7 @@ export class ChunkAssembler {
 
   /** The received prefix [0, lastGoodOffset), a view (copy it before keeping it). */
   prefix(): Uint8Array {
-    return this.buffer.subarray(0, this.lastGoodOffset);
+    return this.held().subarray(0, this.lastGoodOffset);
   }
 
   /** The verified artifact; throws INTEGRITY_FAILED when incomplete or the SHA-256 differs. */
@@ -170,11 +178,20 @@ export class ChunkAssembler {
         'INTEGRITY_FAILED',
         `artifact incomplete: ${this.received} of ${this.target.size} bytes received; keep requesting`,
       );
-    const actual = sha256Hex(this.buffer);
+    const bytes = this.held();
+    const actual = sha256Hex(bytes);
     if (actual !== this.target.sha256)
       throw new ProtocolError(
         'INTEGRITY_FAILED',
         `artifact SHA-256 is ${actual}, the offer says ${this.target.sha256}; discard it and keep the active model`,
+      );
+    return bytes;
+  }
+
+  private held(): Uint8Array {
+    if (!this.buffer)
+      throw new Error(
+        'this ChunkAssembler was made with holdBytes: false; read the bytes where they were written',
       );
     return this.buffer;
   }
