@@ -24,6 +24,7 @@ import { Rollout } from '../rollouts/rollout.entity';
 import { AuditEvent } from '../events/audit-event.entity';
 import { DriftPolicy } from '../closed-loop/drift-policy.entity';
 import { Remediation } from '../closed-loop/remediation.entity';
+import { quietSqlite3 } from './quiet-sqlite3';
 
 export const ENTITIES = [
   Device,
@@ -70,6 +71,7 @@ export function databaseOptions(config: AppConfig): DataSourceOptions {
   }
   return {
     type: 'sqlite',
+    driver: quietSqlite3,
     database: join(config.dataDir, 'fleetprune.sqlite'),
     // WAL keeps readers (dashboard, API) from blocking the telemetry writer; a busy timeout
     // turns brief lock contention into a wait instead of SQLITE_BUSY errors.
