@@ -39,6 +39,8 @@ const RETRYABLE: ReadonlySet<OtaFailureReason> = new Set([
 ]);
 const TICK_MS = 500;
 const PROGRESS_WRITE_MS = 5000;
+/** Shortest time between two pumps (see kick). */
+const PUMP_SPACING_MS = 50;
 /** How often the database is re-read for deployments created or cancelled elsewhere. */
 const SYNC_EVERY_TICKS = 4;
 /** Server-only topic (devices may not publish outside their subtree): "re-read the database". */
@@ -83,6 +85,7 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
   private syncing: Promise<void> = Promise.resolve();
   private pumping = false;
   private pumpQueued = false;
+  private lastPumpAt = 0;
   private stopped = false;
 
   constructor(
@@ -351,20 +354,28 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
     await this.pump();
   }
 
-  /** Schedules a pump soon, coalescing bursts of events into one pass. */
+  /**
+   * Schedules a pump soon, coalescing bursts of events into one pass. A pump walks every open
+   * session of each deployment, so during a burst of results it runs at most once per
+   * PUMP_SPACING_MS: otherwise a thousand results cost a thousand walks of a thousand sessions.
+   */
   private kick(): void {
     if (this.pumpQueued || this.stopped) return;
     this.pumpQueued = true;
-    setImmediate(() => {
+    const run = () => {
       this.pumpQueued = false;
       void this.pump();
-    });
+    };
+    const wait = this.lastPumpAt + PUMP_SPACING_MS - Date.now();
+    if (wait <= 0) setImmediate(run);
+    else setTimeout(run, wait).unref();
   }
 
   /** Offers pending sessions of online devices, within each deployment's concurrency limit. */
   private async pump(): Promise<void> {
     if (this.pumping) return this.kick();
     this.pumping = true;
+    this.lastPumpAt = Date.now();
     try {
       for (const deployment of this.active.values()) {
         if (deployment.paused) continue; // downloads under way finish; no new offers
