@@ -46,13 +46,17 @@ export function otaSection(r: OtaReport): string {
       '`group:bench` with `maxConcurrent` = N. **System**: the real server as a child process (SQLite in a fresh ' +
       'temp dir, LOG_LEVEL=warn) and N `FleetSimulator` esp32 agents in the benchmark process (state on /dev/shm, ' +
       '`durable: false`, no inference, no telemetry); time from POST /api/deployments until the last agent ' +
-      'activated the artifact (SHA-256 and ECDSA verified, model loaded and self-tested); the server must then ' +
+      'activated the artifact (SHA-256 and ECDSA verified, model loaded and self-tested; every agent reads back ' +
+      'and hashes its own slot file, while the steps that give the same answer on every device for the same ' +
+      'artifact, parsing the model, its self-test and the ECDSA check of the digest the agent has just ' +
+      'confirmed, run once per artifact for the simulated fleet: devices/src/model-cache.ts); the server must then ' +
       'report the deployment `completed`, and every active slot file is hashed again by the benchmark. ' +
       '**Floor** (same run, same broker kind, a fresh broker process): N bare mqtt.js clients pull the same bytes ' +
       'in the same chunk size with the same window from a bare responder, QoS 0, no JSON, no CRC, no verification; ' +
       'after a 100-client warm-up, the faster of two passes. ' +
       "**Wire overhead**: MQTT bytes read + written on all devices' sockets during the deployment (offer, " +
-      'QoS 0 requests, chunks, progress, QoS 1 result and status with their PUBACKs, offer withdrawal) over N x model bytes; in brackets ' +
+      'QoS 0 requests, chunks, progress, QoS 1 result and status with their PUBACKs; through Mosquitto also the ' +
+      'offer withdrawal, which the embedded broker clears without delivering it) over N x model bytes; in brackets ' +
       '`estimateOtaWire` (libs/protocol) for one device. **Memory**: peak RSS (VmHWM, reset just before the ' +
       'deployment) of the server (with aedes embedded: broker included), of Mosquitto, and of the benchmark ' +
       'process (the simulator). With Mosquitto (Debian 2.x, `allow_anonymous true`), the server and the devices ' +

@@ -161,7 +161,7 @@ async function measure(
     const stderr = server.stderrTail().trim();
     if (stderr) o.log(`  server stderr (tail):\n${stderr.split('\n').slice(-15).join('\n')}`);
   }
-  // The offers' withdrawals reach the devices just after the sessions end; they belong to the exchange.
+  // Through an external broker the offers' withdrawals reach the devices just after the sessions end; they belong to the exchange.
   await new Promise((r) => setTimeout(r, 300));
   const wireBytes = fleetSocketBytes(fleet.agents) - bytesBefore;
   const modelBytes = o.devices * o.model.length;

@@ -16,6 +16,7 @@ import {
   StatusMessage,
   TelemetryWindow,
   U32_MAX,
+  verifyArtifact,
 } from '@fleetprune/protocol';
 import type { MqttClient } from 'mqtt';
 import {
@@ -85,11 +86,8 @@ export class DeviceAgent {
       if (!(o[key] >= 0)) throw new DeviceError('BAD_OPTION', `${key} must be >= 0, got ${o[key]}`);
     this.telemetryIntervalMs = o.telemetryIntervalMs;
     this.store = new DeviceStateStore(o.stateDir, o.deviceId, o.durable);
-    this.slots = new SlotLoader(
-      this.store,
-      o.modelCache ?? new ModelCache({ maxEntries: 2 }),
-      this.personality,
-    );
+    const cache = o.modelCache ?? new ModelCache({ maxEntries: 2 });
+    this.slots = new SlotLoader(this.store, cache, this.personality);
     this.monitor = new FieldMonitor({
       cursor: o.samples?.cursor(o.sampleOffset),
       now: o.now,
@@ -104,7 +102,10 @@ export class DeviceAgent {
         personality: this.personality,
         slotBytes: o.slotBytes ?? o.profile.flashBytes,
       },
-      publicKeyPem: o.publicKeyPem,
+      signatureValid: (bytes, sha256, signature) =>
+        cache.signatureValid(sha256, signature, o.publicKeyPem, () =>
+          verifyArtifact(bytes, signature, o.publicKeyPem),
+        ),
       timing: o,
       window: o.window ?? this.personality.window,
       persistEveryBytes: o.persistEveryBytes,

@@ -18,7 +18,9 @@ export interface ModelCacheOptions {
 }
 
 /**
- * Parsed models keyed by SHA-256, so 1,000 agents activating the same artifact parse it once.
+ * Work that is the same on every simulated device for the same artifact, done once: parsed
+ * models keyed by SHA-256 (1,000 agents activating the same artifact parse it once), self-test
+ * outcomes and signature checks.
  * The key is trusted: callers look a model up only after checking the bytes' SHA-256 (and
  * signature) themselves, which every agent still does on its own copy.
  */
@@ -26,6 +28,7 @@ export class ModelCache {
   private readonly entries = new Map<string, CachedModel>();
   private readonly maxEntries: number;
   private readonly selfTests = new Map<string, { error?: unknown }>();
+  private readonly signatures = new Map<string, boolean>();
   hits = 0;
   misses = 0;
 
@@ -82,6 +85,25 @@ export class ModelCache {
         this.selfTests.delete(this.selfTests.keys().next().value as string);
     }
     if (outcome.error !== undefined) throw outcome.error;
+  }
+
+  /**
+   * Whether `signature` of the artifact whose SHA-256 is `sha256` verifies under `publicKeyPem`,
+   * computed by `verify` once per (digest, signature, key) and replayed for the other agents.
+   * ECDSA over SHA-256(bytes) depends on the bytes only through that digest, and every agent
+   * hashes its own copy and checks it against `sha256` before asking, so the outcome is the
+   * one each device would compute. A throwing `verify` (unreadable key) is not remembered.
+   */
+  signatureValid(sha256: string, signature: string, publicKeyPem: string, verify: () => boolean): boolean {
+    const key = `${sha256}\0${signature}\0${publicKeyPem}`;
+    let valid = this.signatures.get(key);
+    if (valid === undefined) {
+      valid = verify();
+      this.signatures.set(key, valid);
+      if (this.signatures.size > this.maxEntries)
+        this.signatures.delete(this.signatures.keys().next().value as string);
+    }
+    return valid;
   }
 
   get size(): number {

@@ -9,7 +9,6 @@ import {
   OtaResult,
   PROTOCOL_VERSION,
   sha256Hex,
-  verifyArtifact,
 } from '@fleetprune/protocol';
 import { DeviceStateStore, DownloadRecord, otherSlot, SlotInfo, SlotName } from './device-state-store';
 import { checkOffer, DeviceCapacity, readOffer, truncate } from './offer-check';
@@ -25,11 +24,15 @@ export interface LoadedSlot {
 export interface OtaHost<M extends LoadedSlot> {
   readonly store: DeviceStateStore;
   readonly capacity: DeviceCapacity;
-  readonly publicKeyPem: string;
   readonly timing: PullTiming;
   readonly window: number;
   readonly persistEveryBytes: number;
   active(): M | undefined;
+  /**
+   * Whether `signature` verifies for these bytes, whose SHA-256 the caller has just checked
+   * equals `sha256`; throws when the key cannot be read.
+   */
+  signatureValid(bytes: Uint8Array, sha256: string, signature: string): boolean;
   /** Loads and self-tests a verified slot; throws when the model cannot run. */
   load(slot: SlotName, info: SlotInfo, bytes: Uint8Array): M;
   /** Makes `model` the running one. */
@@ -225,7 +228,7 @@ export class OtaController<M extends LoadedSlot> {
     if (actual !== offer.sha256) return { reason: 'HASH_MISMATCH', detail: `SHA-256 is ${actual}` };
     let valid = false;
     try {
-      valid = verifyArtifact(bytes, offer.signature, this.host.publicKeyPem);
+      valid = this.host.signatureValid(bytes, offer.sha256, offer.signature);
     } catch (error) {
       return { reason: 'SIGNATURE_INVALID', detail: truncate((error as Error).message) };
     }
