@@ -62,6 +62,8 @@ export function otherSlot(slot: SlotName): SlotName {
  */
 export class DeviceStateStore {
   readonly dir: string;
+  /** The folder was created (or found) by this store: saves a mkdir per write in a fleet. */
+  private dirReady = false;
 
   constructor(
     stateDir: string,
@@ -105,8 +107,7 @@ export class DeviceStateStore {
 
   /** A slot's bytes, or undefined when the file does not exist. */
   readSlot(slot: SlotName): Buffer | undefined {
-    const path = this.slotPath(slot);
-    return existsSync(path) ? readFileSync(path) : undefined;
+    return readIfExists(this.slotPath(slot));
   }
 
   /** The first `length` bytes of a slot file (fewer if the file is shorter). */
@@ -121,16 +122,18 @@ export class DeviceStateStore {
 
   /** Opens a slot file for positional writes; `keep` keeps its bytes (a resumed download). */
   openSlotWriter(slot: SlotName, keep: boolean): SlotWriter {
-    mkdirSync(this.dir, { recursive: true });
     const path = this.slotPath(slot);
-    return new SlotWriter(openSync(path, keep && existsSync(path) ? 'r+' : 'w'), this.durable);
+    return new SlotWriter(
+      this.inDir(() => openSync(path, keep && existsSync(path) ? 'r+' : 'w')),
+      this.durable,
+    );
   }
 
   private readJson<T>(name: string): T | undefined {
     const path = join(this.dir, name);
-    if (!existsSync(path)) return undefined;
     try {
-      return JSON.parse(readFileSync(path, 'utf8')) as T;
+      const bytes = readIfExists(path);
+      return bytes && (JSON.parse(bytes.toString('utf8')) as T);
     } catch (error) {
       throw new DeviceError(
         'STATE_CORRUPT',
@@ -140,10 +143,9 @@ export class DeviceStateStore {
   }
 
   private writeJson(name: string, value: unknown): void {
-    mkdirSync(this.dir, { recursive: true });
     const path = join(this.dir, name);
     const tmp = `${path}.tmp`;
-    const fd = openSync(tmp, 'w');
+    const fd = this.inDir(() => openSync(tmp, 'w'));
     try {
       writeSync(fd, JSON.stringify(value));
       if (this.durable) fsyncSync(fd);
@@ -152,6 +154,31 @@ export class DeviceStateStore {
     }
     renameSync(tmp, path);
     if (this.durable) syncDir(this.dir);
+  }
+
+  /** Runs `create` in the device's folder, making the folder first if it is not there (any more). */
+  private inDir<T>(create: () => T): T {
+    if (!this.dirReady) {
+      mkdirSync(this.dir, { recursive: true });
+      this.dirReady = true;
+    }
+    try {
+      return create();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      mkdirSync(this.dir, { recursive: true }); // removed behind our back (a reset)
+      return create();
+    }
+  }
+}
+
+/** A file's bytes, or undefined when it does not exist (one system call fewer than existsSync first). */
+function readIfExists(path: string): Buffer | undefined {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
   }
 }
 
