@@ -62,4 +62,30 @@ describe(serializeTransactions.name, () => {
     ]);
     await plain.destroy();
   });
+
+  it('lets a read queued as a transaction see another transaction whole, where a plain read sees half', async () => {
+    const serialized = serializeTransactions(await open());
+    let firstIn!: () => void;
+    let release!: () => void;
+    const halfway = new Promise<void>((r) => (firstIn = r));
+    const released = new Promise<void>((r) => (release = r));
+    // Inserts in batches, as a deployment's sessions are; the reads come between two batches.
+    const writing = serialized.manager.transaction(async (em) => {
+      await em.insert(Note, { id: 'batch-1', n: 1 });
+      firstIn();
+      await released;
+      await em.insert(Note, [
+        { id: 'batch-2', n: 2 },
+        { id: 'batch-3', n: 3 },
+      ]);
+    });
+    await halfway;
+    const queued = serialized.manager.transaction((em) => em.count(Note));
+    // SQLite has one connection: a read outside the queue runs inside the open transaction.
+    const plain = await serialized.manager.count(Note);
+    release();
+    await writing;
+    expect({ queued: await queued, plain }).toEqual({ queued: 3, plain: 1 });
+    await serialized.destroy();
+  });
 });

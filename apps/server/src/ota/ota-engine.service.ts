@@ -148,7 +148,18 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
   }
 
   private async reconcile(): Promise<void> {
-    const deployments = await this.deployments.findBy({ status: 'active' });
+    // Read as a transaction: on SQLite's one shared connection a plain read made while a new
+    // deployment's sessions were being inserted (500 per statement) saw the deployment with
+    // only some of its sessions, and the rest were never offered. Transactions run one at a time.
+    const { deployments, rows } = await this.deployments.manager.transaction(async (em) => {
+      const active = await em.findBy(Deployment, { status: 'active' });
+      const unseen = active.filter((d) => !this.active.has(d.id)).map((d) => d.id);
+      const open =
+        unseen.length > 0
+          ? await em.findBy(OtaSession, { deploymentId: In(unseen), state: In(OPEN_STATES) })
+          : [];
+      return { deployments: active, rows: open };
+    });
     const fresh = deployments.filter((d) => !this.active.has(d.id));
     for (const deployment of fresh) this.active.set(deployment.id, deployment);
     // A pause or resume is written by whichever replica took the request.
@@ -156,10 +167,6 @@ export class OtaEngine implements OnApplicationBootstrap, OnApplicationShutdown 
     const current = new Set(deployments.map((d) => d.id));
     for (const id of [...this.active.keys()]) if (!current.has(id)) this.active.delete(id);
     if (fresh.length > 0) {
-      const rows = await this.sessions.findBy({
-        deploymentId: In(fresh.map((d) => d.id)),
-        state: In(OPEN_STATES),
-      });
       for (const row of rows) this.addOpen(row);
       const inFlight = rows.filter((row) => row.state !== 'pending');
       // Same session numbers as before the restart: devices resume with the chunks they have.
