@@ -60,8 +60,7 @@ export class ModelCache {
         8: estimateArena(model, { pointerBytes: 8 }).total,
       },
     };
-    this.entries.set(sha256, entry);
-    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+    this.remember(this.entries, sha256, entry);
     return entry;
   }
 
@@ -80,9 +79,7 @@ export class ModelCache {
       } catch (error) {
         outcome.error = error;
       }
-      this.selfTests.set(sha256, outcome);
-      if (this.selfTests.size > this.maxEntries)
-        this.selfTests.delete(this.selfTests.keys().next().value as string);
+      this.remember(this.selfTests, sha256, outcome);
     }
     if (outcome.error !== undefined) throw outcome.error;
   }
@@ -99,11 +96,15 @@ export class ModelCache {
     let valid = this.signatures.get(key);
     if (valid === undefined) {
       valid = verify();
-      this.signatures.set(key, valid);
-      if (this.signatures.size > this.maxEntries)
-        this.signatures.delete(this.signatures.keys().next().value as string);
+      this.remember(this.signatures, key, valid);
     }
     return valid;
+  }
+
+  /** Adds to one of the maps, dropping its oldest entry past maxEntries. */
+  private remember<V>(map: Map<string, V>, key: string, value: V): void {
+    map.set(key, value);
+    if (map.size > this.maxEntries) map.delete(map.keys().next().value as string);
   }
 
   get size(): number {
