@@ -7,7 +7,7 @@ import { dirname, relative } from 'node:path';
 import { upsertMarkdownSection } from '../tools/conformance/markdown-section';
 import { OtaBenchArgs, parseOtaBenchArgs, USAGE } from './ota/bench-args';
 import { OtaBenchRow, rowSucceeded, runCase } from './ota/bench-case';
-import { buildBenchModel } from './ota/bench-model';
+import { buildBenchModels } from './ota/bench-model';
 import { mosquittoAvailable } from './ota/brokers';
 import { summarizeCpuProfile } from './ota/cpu-profile';
 import { gitRevision, machineInfo } from './ota/machine';
@@ -25,11 +25,12 @@ async function main(argv: string[]): Promise<void> {
   const started = Date.now();
   const machine = machineInfo();
   const revision = gitRevision();
-  const model = await buildBenchModel();
+  // A warm-up model, then one distinct model per measured pass (a device skips what it already holds).
+  const models = await buildBenchModels(1 + args.passes);
   // Device flash writes are not what is measured: slot files go to tmpfs when there is one.
   const stateRoot = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
   log(
-    `OTA benchmark: ${model.length} B model, chunk ${args.chunkSize}, load ${loadavg()
+    `OTA benchmark: ${models.length} models of ${models[0].length} B, chunk ${args.chunkSize}, load ${loadavg()
       .map((l) => l.toFixed(2))
       .join(' ')}`,
   );
@@ -55,7 +56,7 @@ async function main(argv: string[]): Promise<void> {
       const row = await runCase({
         broker,
         devices,
-        model,
+        models,
         chunkSize: args.chunkSize,
         capMs: args.capS * 1000,
         stateRoot,
@@ -68,7 +69,7 @@ async function main(argv: string[]): Promise<void> {
       if (!rowSucceeded(row)) break;
     }
   }
-  const profile = args.profileServer ? await profileServer(args, model, stateRoot) : undefined;
+  const profile = args.profileServer ? await profileServer(args, models, stateRoot) : undefined;
 
   const report: OtaReport = {
     rows,
@@ -102,7 +103,7 @@ async function main(argv: string[]): Promise<void> {
 /** The reference size through the embedded broker with the server under --cpu-prof. */
 async function profileServer(
   args: OtaBenchArgs,
-  model: Uint8Array,
+  models: Uint8Array[],
   stateRoot: string,
 ): Promise<OtaReport['profile']> {
   const devices = args.devices[0];
@@ -111,7 +112,8 @@ async function profileServer(
   const row = await runCase({
     broker: 'aedes',
     devices,
-    model,
+    // The warm-up, then one profiled pass.
+    models: models.slice(0, 2),
     chunkSize: args.chunkSize,
     capMs: args.capS * 1000,
     stateRoot,

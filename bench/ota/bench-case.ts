@@ -2,7 +2,7 @@
 import { PERSONALITIES } from '@fleetprune/devices';
 import type { BrokerName } from './bench-args';
 import { FloorCaseResult, floorCase, startBroker } from './floor-case';
-import { runSystem, SystemResult } from './system-run';
+import { passSucceeded, runSystem, SystemResult } from './system-run';
 
 export interface OtaBenchRow {
   broker: BrokerName;
@@ -18,7 +18,8 @@ export interface OtaBenchRow {
 export interface CaseOptions {
   broker: BrokerName;
   devices: number;
-  model: Uint8Array;
+  /** A warm-up model and the measured ones, all of one size (see SystemRunOptions.models). */
+  models: Uint8Array[];
   chunkSize: number;
   capMs: number;
   stateRoot: string;
@@ -36,17 +37,19 @@ export async function runCase(o: CaseOptions): Promise<OtaBenchRow> {
     broker: o.broker,
     devices: o.devices,
     chunkSize: o.chunkSize,
-    modelBytes: o.model.length,
+    modelBytes: o.models[0].length,
   };
   try {
     if (!o.skipFloor) {
       const floor = await floorCase({
         broker: o.broker,
         clients: o.devices,
-        bytes: Buffer.from(o.model),
+        bytes: Buffer.from(o.models[0]),
         chunkSize: o.chunkSize,
         window: DEVICE_WINDOW,
         timeoutMs: o.capMs,
+        // As many floor passes as measured deployments: the fastest of each side is compared.
+        repeats: o.models.length - 1,
       });
       row.floor = floor;
       o.log(
@@ -59,7 +62,7 @@ export async function runCase(o: CaseOptions): Promise<OtaBenchRow> {
     try {
       row.system = await runSystem({
         devices: o.devices,
-        model: o.model,
+        models: o.models,
         chunkSize: o.chunkSize,
         broker: external,
         capMs: o.capMs,
@@ -77,16 +80,7 @@ export async function runCase(o: CaseOptions): Promise<OtaBenchRow> {
   return row;
 }
 
-/** Whether a row completed within the cap with every device activated and verified. */
+/** Whether a row completed within the cap with every device activated and verified, in every pass. */
 export function rowSucceeded(row: OtaBenchRow): boolean {
-  const s = row.system;
-  return (
-    !row.error &&
-    s !== undefined &&
-    s.ms !== undefined &&
-    s.counts.activated === row.devices &&
-    s.lost === 0 &&
-    s.corrupted === 0 &&
-    s.deploymentStatus === 'completed'
-  );
+  return !row.error && row.system !== undefined && passSucceeded(row.system, row.devices);
 }

@@ -1,6 +1,6 @@
 // Watches every agent of a simulated fleet during one deployment: when each phase happened
 // (from the devices' side), how many results of each outcome, and the agents' socket bytes.
-import type { DeviceAgent, FleetSimulator } from '@fleetprune/devices';
+import type { DeviceAgent, DeviceAgentEvents, FleetSimulator } from '@fleetprune/devices';
 
 /** Milliseconds after the deployment was requested; undefined when it never happened. */
 export interface OtaPhases {
@@ -41,6 +41,7 @@ export class FleetProbe {
   private readonly results = { refused: 0, failed: 0, rolledBack: 0 };
   private readonly base: { retry: number; disconnects: number; rejected: number };
   private t0 = 0;
+  private readonly detachers: (() => void)[] = [];
   private finished!: () => void;
   readonly done = new Promise<void>((resolve) => (this.finished = resolve));
 
@@ -73,22 +74,35 @@ export class FleetProbe {
     };
   }
 
+  /** Removes the probe's listeners from every agent (a later pass gets its own probe). */
+  detach(): void {
+    for (const undo of this.detachers) undo();
+    this.detachers.length = 0;
+  }
+
   private watch(agent: DeviceAgent): void {
     const id = agent.deviceId;
-    agent.events.on('offer', (offer) => {
+    const listen = <K extends keyof DeviceAgentEvents & string>(
+      event: K,
+      listener: (payload: DeviceAgentEvents[K]) => void,
+    ): void => {
+      agent.events.on(event, listener);
+      this.detachers.push(() => agent.events.off(event, listener));
+    };
+    listen('offer', (offer) => {
       if (offer.artifactId !== this.artifactId || this.offeredAt.has(id)) return;
       const t = this.elapsed();
       this.offeredAt.set(id, t);
       this.phases.firstOffer ??= t;
       this.phases.lastOffer = t;
     });
-    agent.events.on('request', () => {
+    listen('request', () => {
       this.phases.firstRequest ??= this.elapsed();
     });
-    agent.events.on('chunk', (c) => {
+    listen('chunk', (c) => {
       if (c.accepted) this.phases.lastChunk = this.elapsed();
     });
-    agent.events.on('result', (r) => {
+    listen('result', (r) => {
       if (r.artifactId !== this.artifactId) return;
       const t = this.elapsed();
       this.phases.lastResult = t;

@@ -41,11 +41,14 @@ export function otaSection(r: OtaReport): string {
       `(the machine is shared with other jobs; ${r.totalS.toFixed(0)} s for the whole run). Command: \`${r.command}\`` +
       (r.revision ? ` at ${r.revision}.` : '.'),
     '',
-    `One ${first ? first.modelBytes.toLocaleString('en-US') : '?'}-byte int8 model (bench/ota/bench-model.ts), ` +
-      `${first?.chunkSize ?? '?'}-byte chunks, window ${DEVICE_WINDOW} (the esp32 personality's), one deployment ` +
-      '`group:bench` with `maxConcurrent` = N. **System**: the real server as a child process (SQLite in a fresh ' +
+    `${first ? first.modelBytes.toLocaleString('en-US') : '?'}-byte int8 models (bench/ota/bench-model.ts, other weights for ` +
+      `each deployment), ${first?.chunkSize ?? '?'}-byte chunks, window ${DEVICE_WINDOW} (the esp32 personality's), ` +
+      'each deployment to `group:bench` with `maxConcurrent` = N. **System**: the real server as a child process (SQLite in a fresh ' +
       'temp dir, LOG_LEVEL=warn) and N `FleetSimulator` esp32 agents in the benchmark process (state on /dev/shm, ' +
-      '`durable: false`, no inference, no telemetry); time from POST /api/deployments until the last agent ' +
+      '`durable: false`, no inference, no telemetry). Each case deploys distinct models of the same size to ' +
+      'the whole fleet one after the other: the first warms up the fresh server (its time, in brackets, is a ' +
+      "cold server's first deployment), then the measured passes, of which the fastest counts, as the " +
+      "floor's fastest pass does. Time from POST /api/deployments until the last agent " +
       'activated the artifact (SHA-256 and ECDSA verified, model loaded and self-tested; every agent reads back ' +
       'and hashes its own slot file, while the steps that give the same answer on every device for the same ' +
       'artifact, parsing the model, its self-test and the ECDSA check of the digest the agent has just ' +
@@ -53,12 +56,12 @@ export function otaSection(r: OtaReport): string {
       'report the deployment `completed`, and every active slot file is hashed again by the benchmark. ' +
       '**Floor** (same run, same broker kind, a fresh broker process): N bare mqtt.js clients pull the same bytes ' +
       'in the same chunk size with the same window from a bare responder, QoS 0, no JSON, no CRC, no verification; ' +
-      'after a 100-client warm-up, the faster of two passes. ' +
+      'after a 100-client warm-up, the fastest of as many passes as the system has measured ones. ' +
       "**Wire overhead**: MQTT bytes read + written on all devices' sockets during the deployment (offer, " +
       'QoS 0 requests, chunks, progress, QoS 1 result and status with their PUBACKs; through Mosquitto also the ' +
       'offer withdrawal, which the embedded broker clears without delivering it) over N x model bytes; in brackets ' +
       '`estimateOtaWire` (libs/protocol) for one device. **Memory**: peak RSS (VmHWM, reset just before the ' +
-      'deployment) of the server (with aedes embedded: broker included), of Mosquitto, and of the benchmark ' +
+      'counted deployment) of the server (with aedes embedded: broker included), of Mosquitto, and of the benchmark ' +
       'process (the simulator). With Mosquitto (Debian 2.x, `allow_anonymous true`), the server and the devices ' +
       'connect with their usual credentials but the broker accepts them unchecked and applies no ACL, unlike the ' +
       'embedded broker, which authenticates every device against the database.',

@@ -36,11 +36,11 @@ function failures(row: OtaBenchRow): string {
   return parts.length ? parts.join(', ') : '0';
 }
 
-/** broker, N, floor s, system s, ratio, MB/s, wire overhead %, failures, server/broker/simulator MiB. */
+/** broker, N, floor s, system s (fastest pass), every pass and the cold one, ratio, MB/s, wire overhead %, failures, server/broker/simulator MiB. */
 export function resultTable(rows: readonly OtaBenchRow[]): string[] {
   const out = [
-    '| broker | devices | floor s | system s | system / floor | model MB/s | wire overhead (estimate) | failures | server MiB | broker MiB | simulator MiB |',
-    '|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|',
+    '| broker | devices | floor s | system s | passes s (cold first) | system / floor | model MB/s | wire overhead (estimate) | failures | server MiB | broker MiB | simulator MiB |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|',
   ];
   for (const row of rows) {
     const sys = row.system;
@@ -56,6 +56,7 @@ export function resultTable(rows: readonly OtaBenchRow[]): string[] {
           : `${floor.completed}/${row.devices} in ${s(floor.ms)}`
         : '-',
       s(sys?.ms),
+      sys ? `${sys.passesMs.map(s).join(', ')} (${s(sys.coldMs)})` : '-',
       r === undefined ? '-' : `${r.toFixed(2)}x`,
       mbps === undefined ? '-' : mbps.toFixed(1),
       sys ? `${(sys.overhead * 100).toFixed(2)}% (${(sys.estimatedOverhead * 100).toFixed(2)}%)` : '-',

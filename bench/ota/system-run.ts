@@ -17,21 +17,25 @@ import { resetPeakMemory, settledDeployment, verifySlots } from './system-checks
 
 export interface SystemRunOptions {
   devices: number;
-  model: Uint8Array;
+  /**
+   * Distinct models of one size, deployed one after the other to the whole fleet: the first warms
+   * the fresh server up (its time is reported as the cold one), the others are the measured passes.
+   */
+  models: Uint8Array[];
   chunkSize: number;
   /** External broker already running; the server's embedded aedes when absent. */
   broker?: BrokerProcess;
-  /** Longest the deployment may take before the run counts as failed. */
+  /** Longest one deployment may take before the run counts as failed. */
   capMs: number;
-  /** Profile the server (--cpu-prof) and this process (the simulator) into this directory. */
+  /** Profile the server (--cpu-prof) and this process (the simulator, last pass) into this directory. */
   cpuProfileDir?: string;
   /** Parent of the devices' state directory (tmpfs: flash writes are not what is measured). */
   stateRoot: string;
   log: (line: string) => void;
 }
 
-export interface SystemResult {
-  devices: number;
+/** One deployment of one model to the whole fleet. */
+export interface DeploymentPass {
   /** POST /api/deployments to the last device's `activated`; undefined when the cap was hit. */
   ms?: number;
   counts: ProbeCounts;
@@ -47,17 +51,37 @@ export interface SystemResult {
   wireBytes: number;
   /** (wire - N x model) / (N x model), measured on the devices' sockets. */
   overhead: number;
-  /** The same from estimateOtaWire (libs/protocol), for one device with a UUID id. */
-  estimatedOverhead: number;
   memory: { serverPeakMiB: number; serverRssMiB: number; brokerPeakMiB?: number; simulatorPeakMiB: number };
   /** CPU seconds each process used between POST /api/deployments and the end (NaN: no such process). */
   cpu: { serverS: number; brokerS: number; simulatorS: number };
-  setup: { registerMs: number; connectMs: number; onlineMs: number };
   /** With cpuProfileDir: the profile files and the deployment window in monotonic microseconds. */
   profile?: { path: string; simulatorPath: string; fromUs: number; toUs: number };
 }
 
-/** Runs one deployment through a fresh server; cleans up the server, the fleet and its files. */
+/** The fastest measured pass, or the first pass that failed (then the row fails with its reasons). */
+export interface SystemResult extends DeploymentPass {
+  devices: number;
+  /** The first deployment on the fresh server (the warm-up). */
+  coldMs?: number;
+  /** Every measured pass, in order. */
+  passesMs: (number | undefined)[];
+  /** The same from estimateOtaWire (libs/protocol), for one device with a UUID id. */
+  estimatedOverhead: number;
+  setup: { registerMs: number; connectMs: number; onlineMs: number };
+}
+
+/** Whether a deployment completed within the cap with every device activated and verified. */
+export function passSucceeded(pass: DeploymentPass, devices: number): boolean {
+  return (
+    pass.ms !== undefined &&
+    pass.counts.activated === devices &&
+    pass.lost === 0 &&
+    pass.corrupted === 0 &&
+    pass.deploymentStatus === 'completed'
+  );
+}
+
+/** Runs the deployments through a fresh server; cleans up the server, the fleet and its files. */
 export async function runSystem(o: SystemRunOptions): Promise<SystemResult> {
   const server = await startServerProcess({ mqttUrl: o.broker?.url, cpuProfileDir: o.cpuProfileDir });
   const stateDir = mkdtempSync(join(o.stateRoot, 'fleetprune-ota-bench-'));
@@ -91,9 +115,12 @@ async function measure(
   held: { fleet?: FleetSimulator },
   o: SystemRunOptions,
 ): Promise<SystemResult> {
+  if (o.models.length < 2) throw new Error('runSystem needs a warm-up model and at least one measured model');
   let t = Date.now();
   const specs = await registerDevices(server, o.devices);
-  const artifactId = await uploadModel(server, o.model, `bench-${Date.now()}`);
+  const artifactIds: string[] = [];
+  for (const [i, model] of o.models.entries())
+    artifactIds.push(await uploadModel(server, model, `bench-${Date.now()}-${i}`));
   const prov = await provisioning(server);
   const registerMs = Date.now() - t;
   const fleet = new FleetSimulator({
@@ -122,13 +149,52 @@ async function measure(
     `  ${o.devices} devices registered in ${registerMs} ms, connected in ${connectMs} ms, online +${onlineMs} ms`,
   );
 
-  // Peaks from here on are the deployment's, not the registration's or the connects'.
+  const passes: DeploymentPass[] = [];
+  for (const [i, model] of o.models.entries()) {
+    const last = i === o.models.length - 1;
+    const pass = await deployOnce(server, fleet, artifactIds[i], model, o, last ? o.cpuProfileDir : undefined);
+    passes.push(pass);
+    o.log(
+      `  ${i === 0 ? 'warm-up (cold server)' : `pass ${i}`}: ${pass.ms === undefined ? 'over the cap' : `${(pass.ms / 1000).toFixed(2)} s`}` +
+        `, ${pass.counts.activated}/${o.devices} activated, deployment ${pass.deploymentStatus}`,
+    );
+    if (!passSucceeded(pass, o.devices)) break;
+  }
+  const [cold, ...measured] = passes;
+  const chosen =
+    passes.find((p) => !passSucceeded(p, o.devices)) ??
+    measured.reduce((a, b) => ((b.ms as number) < (a.ms as number) ? b : a));
+  const estimate = estimateOtaWire({
+    modelSize: o.models[0].length,
+    chunkSize: o.chunkSize,
+    deviceIdLength: 36,
+  });
+  return {
+    ...chosen,
+    devices: o.devices,
+    coldMs: cold.ms,
+    passesMs: measured.map((p) => p.ms),
+    estimatedOverhead: estimate.overhead,
+    setup: { registerMs, connectMs, onlineMs },
+  };
+}
+
+/** Deploys one artifact to the whole fleet, timed from the devices' side, then checks every slot. */
+async function deployOnce(
+  server: ServerProcess,
+  fleet: FleetSimulator,
+  artifactId: string,
+  model: Uint8Array,
+  o: SystemRunOptions,
+  cpuProfileDir: string | undefined,
+): Promise<DeploymentPass> {
+  // Peaks from here on are this deployment's, not the registration's, the connects' or another pass's.
   for (const pid of [process.pid, server.pid, o.broker?.pid]) if (pid) resetPeakMemory(pid);
   const probe = new FleetProbe(fleet, artifactId);
   const bytesBefore = fleetSocketBytes(fleet.agents);
   const pids = { server: server.pid, broker: o.broker?.pid, simulator: process.pid };
   const cpuBefore = cpuSeconds(pids);
-  const selfProfiler = o.cpuProfileDir ? new SelfProfiler() : undefined;
+  const selfProfiler = cpuProfileDir ? new SelfProfiler() : undefined;
   await selfProfiler?.start();
   const fromUs = monotonicUs();
   probe.start();
@@ -147,8 +213,9 @@ async function measure(
   ]);
   const toUs = monotonicUs();
   const cpuAfter = cpuSeconds(pids);
-  const simulatorPath = o.cpuProfileDir
-    ? await selfProfiler?.stop(join(o.cpuProfileDir, `simulator-${Date.now()}.cpuprofile`))
+  probe.detach();
+  const simulatorPath = cpuProfileDir
+    ? await selfProfiler?.stop(join(cpuProfileDir, `simulator-${Date.now()}.cpuprofile`))
     : undefined;
   const serverMemory = processMemory(server.pid);
   const brokerMemory = o.broker ? processMemory(o.broker.pid) : undefined;
@@ -164,11 +231,9 @@ async function measure(
   // Through an external broker the offers' withdrawals reach the devices just after the sessions end; they belong to the exchange.
   await new Promise((r) => setTimeout(r, 300));
   const wireBytes = fleetSocketBytes(fleet.agents) - bytesBefore;
-  const modelBytes = o.devices * o.model.length;
-  const { lost, corrupted } = verifySlots(fleet, artifactId, o.model);
-  const estimate = estimateOtaWire({ modelSize: o.model.length, chunkSize: o.chunkSize, deviceIdLength: 36 });
+  const modelBytes = o.devices * model.length;
+  const { lost, corrupted } = verifySlots(fleet, artifactId, model);
   return {
-    devices: o.devices,
     ms: capped ? undefined : probe.phases.allActivated,
     counts: probe.counts(),
     lost,
@@ -179,7 +244,6 @@ async function measure(
     phases: probe.phases,
     wireBytes,
     overhead: (wireBytes - modelBytes) / modelBytes,
-    estimatedOverhead: estimate.overhead,
     memory: {
       serverPeakMiB: serverMemory.peakMiB,
       serverRssMiB: serverMemory.rssMiB,
@@ -191,7 +255,6 @@ async function measure(
       brokerS: cpuAfter.broker - cpuBefore.broker,
       simulatorS: cpuAfter.simulator - cpuBefore.simulator,
     },
-    setup: { registerMs, connectMs, onlineMs },
     ...(simulatorPath ? { profile: { path: '', simulatorPath, fromUs, toUs } } : {}),
   };
 }
