@@ -152,7 +152,14 @@ async function measure(
   const passes: DeploymentPass[] = [];
   for (const [i, model] of o.models.entries()) {
     const last = i === o.models.length - 1;
-    const pass = await deployOnce(server, fleet, artifactIds[i], model, o, last ? o.cpuProfileDir : undefined);
+    const pass = await deployOnce(
+      server,
+      fleet,
+      artifactIds[i],
+      model,
+      o,
+      last ? o.cpuProfileDir : undefined,
+    );
     passes.push(pass);
     o.log(
       `  ${i === 0 ? 'warm-up (cold server)' : `pass ${i}`}: ${pass.ms === undefined ? 'over the cap' : `${(pass.ms / 1000).toFixed(2)} s`}` +
