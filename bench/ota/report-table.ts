@@ -16,6 +16,17 @@ export function ratio(row: OtaBenchRow): number | undefined {
   return floor !== undefined && row.system?.ms !== undefined ? row.system.ms / floor : undefined;
 }
 
+/** The median measured pass over the floor: steadier than the fastest pass on a noisy machine. */
+export function medianRatio(row: OtaBenchRow): number | undefined {
+  const floor = row.floor && row.floor.completed === row.devices ? row.floor.ms : undefined;
+  const passes = (row.system?.passesMs ?? []).filter((ms): ms is number => ms !== undefined);
+  if (floor === undefined || passes.length === 0) return undefined;
+  const sorted = [...passes].sort((a, b) => a - b);
+  const mid = sorted.length / 2;
+  const median = sorted.length % 2 ? sorted[Math.floor(mid)] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return median / floor;
+}
+
 function failures(row: OtaBenchRow): string {
   const sys = row.system;
   if (!sys) return row.error ? `error: ${row.error}` : '-';
@@ -109,13 +120,15 @@ export function verdicts(rows: readonly OtaBenchRow[], reference: number): strin
       continue;
     }
     const r = ratio(ref);
+    const m = medianRatio(ref);
     const all = rowSucceeded(ref)
       ? `all ${reference} activated and verified`
       : `NOT all activated (${failures(ref)})`;
     const time =
       r === undefined
         ? 'time vs floor not measured'
-        : `${r.toFixed(2)}x the floor (target <= ${TARGET_RATIO}x: ${r <= TARGET_RATIO ? 'met' : 'missed'})`;
+        : `${r.toFixed(2)}x the floor with the fastest pass, ${m?.toFixed(2) ?? '-'}x with the median one ` +
+          `(target <= ${TARGET_RATIO}x, judged on the median: ${m !== undefined && m <= TARGET_RATIO ? 'met' : 'missed'})`;
     const wire = `wire overhead ${(ref.system.overhead * 100).toFixed(2)}% (target <= ${TARGET_OVERHEAD * 100}%: ${ref.system.overhead <= TARGET_OVERHEAD ? 'met' : 'missed'})`;
     const failed = mine.find((row) => !rowSucceeded(row));
     const activatedInCap = failed?.system
