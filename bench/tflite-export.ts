@@ -5,7 +5,7 @@
 //     [--test-images N] [--armnn-images N] [--seed N] [--doc docs/benchmarks.md]
 import { execSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -98,7 +98,7 @@ async function floatModel(o: Options, train: ImageSet): Promise<{ model: tfl.Lay
   await saveLayersModel(model, cached);
   return {
     model,
-    source: `trained here: ${o.epochs} epoch(s) on ${o.trainImages} images, ${minutes.toFixed(1)} min, then BatchNorm statistics set from ${SETTLE_IMAGES} training images (cached in ${cached})`,
+    source: `trained here with seed ${o.seed}: ${o.epochs} epoch(s) on ${o.trainImages} images, ${minutes.toFixed(1)} min, then BatchNorm statistics set from ${SETTLE_IMAGES} training images (cached in ${cached})`,
   };
 }
 
@@ -138,8 +138,24 @@ function machine(backend: BackendChoice): string {
   return `nproc ${nproc}, ${cpu}, Node ${process.version}, TF.js backend ${backend.name} (${backend.reason})`;
 }
 
+/** Images whose classes differ, each with our top-two score gap in LSB (a near-tie has a small one). */
+function flipList(ours: Int8Array[], disagreements: number[]): string {
+  if (disagreements.length === 0) return 'none';
+  const gap = (y: Int8Array) => {
+    const [a, b] = [...y].sort((p, q) => q - p);
+    return a - b;
+  };
+  return disagreements.map((n) => `#${n} (gap ${gap(ours[n])})`).join(', ');
+}
+
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' / ');
+
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
+  const loadAtStart = load();
   const backend = await selectBackend({ log });
   const { train, test: fullTest } = loadFashionMnist();
   const test = take(fullTest, o.testImages);
@@ -210,6 +226,12 @@ async function main(): Promise<void> {
       'int8 outputs differing (max LSB): TFLite-WASM vs Arm NN',
       `${wasmArmnn.differingValues} / ${wasmArmnn.totalValues} (${wasmArmnn.maxAbsDiff})`,
     ],
+    ['images whose class differs: fleetprune vs TFLite-WASM', flipList(ours, vsWasm.disagreements)],
+    [`images whose class differs: fleetprune vs Arm NN${armnnNote}`, flipList(ours, vsArmnn.disagreements)],
+    [
+      `images whose class differs: TFLite-WASM vs Arm NN${armnnNote}`,
+      flipList(wasmOut, wasmArmnn.disagreements),
+    ],
     ['float32 weight bytes (incl. BN statistics)', `${floatBytes}`],
     ['.tflite bytes (ratio to float32 weights)', `${bytes.length} (${pct(bytes.length / floatBytes)})`],
     ['TF.js float inference, batch 500 (images/s)', float.perSecond.toFixed(0)],
@@ -224,11 +246,12 @@ async function main(): Promise<void> {
   const body = [
     `Run ${date} on ${machine(backend)}.`,
     '',
-    `Reference CNN (DESIGN.md), Adam 1e-3, batch 128, seed ${o.seed}; model ${source}.`,
+    `Reference CNN (DESIGN.md), Adam 1e-3, batch 128; model ${source}.`,
     `Fashion-MNIST test set: ${n} images. int8: full-integer post-training quantization with 200`,
-    'class-stratified training images (`quantizeLayersModel`, per-tensor dense weights so Arm NN 20.08 loads it).',
-    'Throughput: single-threaded, on a 2-core machine shared with other jobs (load average 4-6), so compare',
-    'ratios, not absolutes. The interpreter is timed on the first 1000 images before Arm NN starts; the rest of',
+    `class-stratified training images (seed ${o.seed}; \`quantizeLayersModel\`, per-tensor dense weights so Arm NN 20.08 loads it).`,
+    `Throughput: single-threaded, on a 2-core machine shared with other jobs (load average ${loadAtStart} at the`,
+    `start, ${load()} at the end), so compare ratios, not absolutes. A gap is our top score minus the runner-up,`,
+    'in output LSB. The interpreter is timed on the first 1000 images before Arm NN starts; the rest of',
     'its images and TFLite-WASM then run while Arm NN (one CpuRef process for the batch, start included) does.',
     'Softmax magnifies 1-LSB logit differences into a few LSB of probability (see the conformance section).',
     '',

@@ -4,26 +4,18 @@
 // - up to the logits (3 CONV_2D + 2 FULLY_CONNECTED), 1 LSB per requantizing op;
 // - after SOFTMAX, a logit that is d LSB off moves a probability by at most d * s_logit / 2
 //   (dp_i = p_i (dz_i - sum_j p_j dz_j), |.| <= 2 d p_i (1 - p_i) <= d / 2), plus 1 LSB of its own.
+import { join } from 'node:path';
 import { loadFashionMnist, representativeSubset, take, toFloat01 } from '@fleetprune/datasets';
 import { quantizeLayersModel, readModel, writeModel, type TfliteModel } from '@fleetprune/tflite';
-import { selectBackend } from '@fleetprune/tfjs-runtime';
+import { loadLayersModel, readLayersModelFiles, selectBackend } from '@fleetprune/tfjs-runtime';
 import { armnnMissing, ARMNN_APT_PACKAGES, runArmnn } from '../../tools/conformance/armnn-runner';
-import {
-  compareOutputs,
-  int8Inputs,
-  runInterpreter,
-  type OutputComparison,
-} from '../../tools/conformance/compare-outputs';
-import {
-  buildReferenceModel,
-  settleBatchNorm,
-  trainReferenceModel,
-} from '../../tools/conformance/reference-model';
+import { compareOutputs, int8Inputs, runInterpreter } from '../../tools/conformance/compare-outputs';
+import { buildReferenceModel } from '../../tools/conformance/reference-model';
 import { createTfliteWasmRunner } from '../../tools/conformance/tfjs-tflite-runner';
 
-// 10 batches of 128: enough for trained, input-dependent activations; the training costs most
-// of this spec's time on a shared 2-core machine.
-const TRAIN = 1280;
+// The reference model as the pruning benchmark trains it (10 epochs on 54,000 Fashion-MNIST
+// images, seed 1: bench/results/pruning): a trained model, so its scores rarely nearly tie.
+const REFERENCE_MODEL = join(__dirname, '../fixtures/fmnist-cnn-dense/model.json');
 const TEST = 200;
 const LOGIT_IMAGES = 100;
 // Ops that keep their input's scale and zero point: the int8 values pass through unchanged.
@@ -75,12 +67,8 @@ describe('independent runtimes on the exported reference model', () => {
     if (missing !== null) throw new Error(`Arm NN is not usable: ${missing}`);
     await selectBackend({ prefer: ['wasm', 'cpu'], log: () => undefined });
     const { train, test } = loadFashionMnist();
-    const model = buildReferenceModel();
     const started = performance.now();
-    await trainReferenceModel(model, take(train, TRAIN), 1);
-    // Real BatchNorm statistics, so the folded int8 model sees realistic activation ranges.
-    settleBatchNorm(model, train, 512);
-    const trained = performance.now();
+    const model = await loadLayersModel(await readLayersModelFiles(REFERENCE_MODEL));
     // The same weights ending in raw logits: where the per-op rounding bound applies directly.
     const toLogits = buildReferenceModel({ logits: true });
     toLogits.setWeights(model.getWeights());
@@ -102,9 +90,7 @@ describe('independent runtimes on the exported reference model', () => {
     exported = { ...prepare(q, TEST), outScale: q.outputQuantization.scale };
     logits = { ...prepare(qLogits, LOGIT_IMAGES), outScale: qLogits.outputQuantization.scale };
     const s = (ms: number) => `${(ms / 1000).toFixed(0)} s`;
-    console.info(
-      `training ${s(trained - started)}, quantizing 3x + interpreter ${s(performance.now() - trained)}`,
-    );
+    console.info(`loading, quantizing 3x + interpreter ${s(performance.now() - started)}`);
   }, 300_000);
 
   it('has the reference path: 3 CONV_2D, 2 FULLY_CONNECTED and SOFTMAX requantize', () => {
@@ -135,8 +121,10 @@ describe('independent runtimes on the exported reference model', () => {
           `softmax output (${TEST} images, bound ${softmaxBound}) ${JSON.stringify(stats)}, flips at ${c.disagreements}`,
       );
       expect(c.maxAbsDiff).toBeLessThanOrEqual(softmaxBound);
+      // Bit-exact TFLM arithmetic cannot also match these engines' class on every image: on this
+      // trained model image 49 is a near-tie that both engines resolve the other way (issue 3).
       expect(unexplainedFlips(exported.ours, theirs, c)).toEqual([]);
-      expect(c.argmaxAgree / TEST).toBeGreaterThanOrEqual(0.97);
+      expect(c.argmaxAgree / TEST).toBeGreaterThanOrEqual(0.99);
     },
     240_000,
   );
@@ -157,7 +145,7 @@ describe('independent runtimes on the exported reference model', () => {
   it('per-channel FULLY_CONNECTED weights: TFLite-WASM agrees, Arm NN 20.08 aborts and that is a failure', async () => {
     const reference = runInterpreter(readModel(perChannelDense), inputs.slice(0, 20));
     const c = compareOutputs(reference, await tfliteWasm(perChannelDense, inputs.slice(0, 20)));
-    expect(c.argmaxAgree).toBeGreaterThanOrEqual(19);
+    expect(c.disagreements).toEqual([]);
     const crash = runArmnn(perChannelDense, inputs.slice(0, 2));
     await expect(crash).rejects.toMatchObject({ code: 'ENGINE_ABORTED' });
     await expect(crash).rejects.toThrow(/SIGABRT.*per-channel FULLY_CONNECTED/);
