@@ -9,7 +9,12 @@ import { loadFashionMnist, representativeSubset, take, toFloat01 } from '@fleetp
 import { quantizeLayersModel, readModel, writeModel, type TfliteModel } from '@fleetprune/tflite';
 import { loadLayersModel, readLayersModelFiles, selectBackend } from '@fleetprune/tfjs-runtime';
 import { armnnMissing, ARMNN_APT_PACKAGES, runArmnn } from '../../tools/conformance/armnn-runner';
-import { compareOutputs, int8Inputs, runInterpreter } from '../../tools/conformance/compare-outputs';
+import {
+  compareOutputs,
+  int8Inputs,
+  runInterpreter,
+  type OutputComparison,
+} from '../../tools/conformance/compare-outputs';
 import { buildReferenceModel } from '../../tools/conformance/reference-model';
 import { createTfliteWasmRunner } from '../../tools/conformance/tfjs-tflite-runner';
 
