@@ -14,6 +14,7 @@ import { evaluateAccuracy } from '../training/evaluate-accuracy';
 import { cosineLearningRate, regularizationStrength } from '../training/schedules';
 import { Teacher, trainLoop, TrainingData } from '../training/train-loop';
 import { planCut } from './cut-plan';
+import { scaledDropoutRates } from './dropout-scaling';
 import {
   FitAnswer,
   PrecisionPruneOptions,
@@ -150,7 +151,10 @@ async function run(
         minChannels: options.minChannels,
       });
       if (keep.size === 0) break;
-      const prunedModel = pruneChannels(current.model, keep, current.graph);
+      const rates = options.dropoutScaling
+        ? scaledDropoutRates(original, originalGraph, current.graph, keep)
+        : undefined;
+      const prunedModel = pruneChannels(current.model, keep, current.graph, rates);
       candidate = fresh(prunedModel, buildPruningGraph(prunedModel));
       const loss = await train1(candidate, roundBatches, 'prune', true);
       const accuracy = record(round, 'prune', candidate, loss);
