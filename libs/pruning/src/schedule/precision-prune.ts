@@ -149,6 +149,8 @@ async function run(
             ? roundTarget(current.cost.params, targetAbs, remainingRounds, cutScale)
             : undefined,
         minChannels: options.minChannels,
+        // Random scores carry no cost in any mode; the baseline stays cost-blind.
+        marginalCost: options.normalization === 'l2-marginal' && options.scorer !== 'random',
       });
       if (keep.size === 0) break;
       const rates = options.dropoutScaling
