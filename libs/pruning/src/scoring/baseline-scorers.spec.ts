@@ -55,5 +55,8 @@ describe(normalizeScores.name, () => {
     expect(scores.get('h2')?.[0]).toBeCloseTo(1 / 20, 6);
     expect(scores.get('h2')?.[1]).toBe(0);
     expect(raw.get('h1')?.[0]).toBe(3);
+    const halfway = normalizeScores(raw, 'l2-sqrt-cost', graph);
+    expect(halfway.get('h1')?.[5]).toBeCloseTo(3 / 12 / 7, 6);
+    expect(halfway.get('h2')?.[0]).toBeCloseTo(1 / Math.sqrt(20), 6);
   });
 });

@@ -10,13 +10,15 @@ import { PruningGraph } from '../graph/pruning-graph';
  * - `l2-cost` (default): `layer-l2`, then divided by the parameters one channel of the group
  *   costs. A parameter budget is a knapsack, so channels that hold many parameters should go
  *   first, while the per-group norm keeps any layer's raw scale from emptying it.
+ * - `l2-sqrt-cost`: `layer-l2`, then divided by the square root of that cost: halfway, on a log
+ *   scale, between ignoring what a channel holds and charging all of it.
  * - `l2-marginal`: `layer-l2` here; the cut planner then divides by what removing the channel
  *   saves at that point of the cut (see `CutLimits.marginalCost`), not by a cost fixed before it.
  * - `cost`: raw scores divided by the channel's cost (impact per parameter saved); it can
  *   cut a layer that raw scores undervalue down to a bottleneck.
  * - `none`: raw scores.
  */
-export type ScoreNormalization = 'layer-l2' | 'l2-cost' | 'l2-marginal' | 'cost' | 'none';
+export type ScoreNormalization = 'layer-l2' | 'l2-cost' | 'l2-sqrt-cost' | 'l2-marginal' | 'cost' | 'none';
 
 /** Applies `mode` to raw scores; inputs are not modified. */
 export function normalizeScores(
@@ -24,12 +26,13 @@ export function normalizeScores(
   mode: ScoreNormalization,
   graph: PruningGraph,
 ): Map<string, Float32Array> {
-  const byNorm = mode === 'layer-l2' || mode === 'l2-cost' || mode === 'l2-marginal';
-  const costs = mode === 'cost' || mode === 'l2-cost' ? channelCosts(raw, graph) : undefined;
+  const byNorm = mode !== 'cost' && mode !== 'none';
+  const costs = ['cost', 'l2-cost', 'l2-sqrt-cost'].includes(mode) ? channelCosts(raw, graph) : undefined;
   const result = new Map<string, Float32Array>();
   for (const [groupId, scores] of raw) {
     let divisor = byNorm ? Math.sqrt(scores.reduce((sum, s) => sum + s * s, 0)) || 1 : 1;
-    if (costs) divisor *= costs.get(groupId) as number;
+    const cost = costs?.get(groupId) ?? 1;
+    divisor *= mode === 'l2-sqrt-cost' ? Math.sqrt(cost) : cost;
     result.set(
       groupId,
       scores.map((s) => s / divisor),
