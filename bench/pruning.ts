@@ -8,7 +8,7 @@
 //                                    # all of the above that is missing (resumable)
 // Other flags: --limit N (training images), --test N, --seed S, --epochs E, --distill, and schedule
 // variants, recorded and reported apart: --rounds N, --phases reg,final, --normalization M,
-// --sparsity groupLasso,bnL1, --dropout-scaling. --prune-seed S reruns a cell with another pruning seed on the
+// --sparsity groupLasso,bnL1. --prune-seed S reruns a cell with another pruning seed on the
 // same dense model; the report averages a cell over its seeds.
 import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -74,7 +74,6 @@ interface Args {
   phases?: { regularize: number; finalTune: number };
   normalization?: ScoreNormalization;
   sparsity?: { groupLasso: number; batchNormL1: number };
-  dropoutScaling?: boolean;
   /** Seed of the pruning run only (batch order, random scores); the dense model keeps `seed`. */
   pruneSeed?: number;
 }
@@ -121,11 +120,10 @@ function parseArgs(argv: string[]): Args {
     if (flag === '--report') args.report = true;
     else if (flag === '--suite') suite();
     else if (flag === '--distill') args.distill = true;
-    else if (flag === '--dropout-scaling') args.dropoutScaling = true;
     else if (valued[flag] && i + 1 < argv.length) valued[flag](argv[++i]);
     else
       throw new Error(
-        `unknown option ${flag}; use ${Object.keys(valued).join(', ')}, --distill, --dropout-scaling, --report, --suite`,
+        `unknown option ${flag}; use ${Object.keys(valued).join(', ')}, --distill, --report, --suite`,
       );
   }
   return args;
@@ -194,7 +192,6 @@ async function runOne(args: Args): Promise<void> {
       normalization: args.normalization,
       phases: args.phases,
       sparsity: args.sparsity,
-      dropoutScaling: args.dropoutScaling,
       onProgress: (p) =>
         log(
           `${method} ${p.phase} step ${p.step}/${p.totalSteps} params ${p.params}` +
@@ -248,7 +245,6 @@ function variantOf(args: Args): string | undefined {
     args.phases ? `phases ${args.phases.regularize}/${args.phases.finalTune}` : '',
     args.normalization ? `${args.normalization} normalization` : '',
     args.sparsity ? `sparsity ${args.sparsity.groupLasso}/${args.sparsity.batchNormL1}` : '',
-    args.dropoutScaling ? 'dropout scaled' : '',
   ].filter((p) => p !== '');
   return parts.length > 0 ? parts.join(', ') : undefined;
 }

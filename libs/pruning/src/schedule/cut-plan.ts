@@ -9,11 +9,6 @@ export interface CutLimits {
   readonly targetParams?: number;
   /** Channels every group keeps. Default 1. */
   readonly minChannels?: number;
-  /**
-   * Divide each channel's score by the params its removal saves at the moment it is removed,
-   * re-measured after every removal (scores should then carry no cost of their own).
-   */
-  readonly marginalCost?: boolean;
 }
 
 /**
@@ -26,7 +21,6 @@ export function planCut(
   scores: ReadonlyMap<string, Float32Array>,
   limits: CutLimits,
 ): KeepMap {
-  if (limits.marginalCost) return planMarginalCut(graph, scores, limits);
   const minChannels = limits.minChannels ?? 1;
   const ranked: { groupId: string; channel: number; score: number }[] = [];
   for (const [groupId, values] of scores) {
@@ -48,55 +42,6 @@ export function planCut(
     removed.get(entry.groupId)?.add(entry.channel);
     cut++;
   }
-  return keepMap(graph, removed);
-}
-
-/**
- * planCut with costs that follow the cut: a conv channel feeding a Flatten->Dense block holds
- * fewer params once that Dense has thinned, so a cost fixed before a deep cut overcharges it
- * and empties the layer. Each step removes the cheapest next channel of any group, where a
- * channel's price is its score over what removing it saves now.
- */
-function planMarginalCut(
-  graph: PruningGraph,
-  scores: ReadonlyMap<string, Float32Array>,
-  limits: CutLimits,
-): KeepMap {
-  const minChannels = limits.minChannels ?? 1;
-  const queues = new Map<string, { channel: number; score: number }[]>();
-  // Sorted ids so ties in price go to the same group every run.
-  for (const [groupId, values] of [...scores].sort(([a], [b]) => a.localeCompare(b))) {
-    if (!graph.groups.get(groupId)?.prunable) continue;
-    const queue = Array.from(values, (score, channel) => ({ channel, score }));
-    queues.set(
-      groupId,
-      queue.sort((a, b) => a.score - b.score || a.channel - b.channel),
-    );
-  }
-  const widths = new Map([...graph.groups.values()].map((g) => [g.id, g.size]));
-  const removed = new Map<string, Set<number>>();
-  const taken = (groupId: string) => removed.get(groupId)?.size ?? 0;
-  for (let cut = 0; cut < limits.maxCut; cut++) {
-    const params = costForWidths(graph, widths).params;
-    if (limits.targetParams !== undefined && params <= limits.targetParams) break;
-    let best: { groupId: string; channel: number; price: number } | undefined;
-    for (const [groupId, queue] of queues) {
-      const width = widths.get(groupId) as number;
-      const next = queue[taken(groupId)];
-      if (width <= minChannels || !next) continue;
-      const saved = params - costForWidths(graph, new Map(widths).set(groupId, width - 1)).params;
-      const price = next.score / Math.max(1, saved);
-      if (!best || price < best.price) best = { groupId, channel: next.channel, price };
-    }
-    if (!best) break;
-    widths.set(best.groupId, (widths.get(best.groupId) as number) - 1);
-    if (!removed.has(best.groupId)) removed.set(best.groupId, new Set());
-    removed.get(best.groupId)?.add(best.channel);
-  }
-  return keepMap(graph, removed);
-}
-
-function keepMap(graph: PruningGraph, removed: ReadonlyMap<string, ReadonlySet<number>>): KeepMap {
   const keep = new Map<string, number[]>();
   for (const [groupId, gone] of removed) {
     const size = graph.groups.get(groupId)?.size as number;

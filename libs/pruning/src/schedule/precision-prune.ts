@@ -14,7 +14,6 @@ import { evaluateAccuracy } from '../training/evaluate-accuracy';
 import { cosineLearningRate, regularizationStrength } from '../training/schedules';
 import { Teacher, trainLoop, TrainingData } from '../training/train-loop';
 import { planCut } from './cut-plan';
-import { scaledDropoutRates } from './dropout-scaling';
 import {
   FitAnswer,
   PrecisionPruneOptions,
@@ -149,14 +148,9 @@ async function run(
             ? roundTarget(current.cost.params, targetAbs, remainingRounds, cutScale)
             : undefined,
         minChannels: options.minChannels,
-        // Random scores carry no cost in any mode; the baseline stays cost-blind.
-        marginalCost: options.normalization === 'l2-marginal' && options.scorer !== 'random',
       });
       if (keep.size === 0) break;
-      const rates = options.dropoutScaling
-        ? scaledDropoutRates(original, originalGraph, current.graph, keep)
-        : undefined;
-      const prunedModel = pruneChannels(current.model, keep, current.graph, rates);
+      const prunedModel = pruneChannels(current.model, keep, current.graph);
       candidate = fresh(prunedModel, buildPruningGraph(prunedModel));
       const loss = await train1(candidate, roundBatches, 'prune', true);
       const accuracy = record(round, 'prune', candidate, loss);

@@ -63,11 +63,6 @@ export interface PrecisionPruneOptions {
    * rounds share the rest. Default 0.05 and 0.85 with targetParams, else 0.15 and 0.5.
    */
   readonly phases?: { readonly regularize?: number; readonly finalTune?: number };
-  /**
-   * After each cut, scale every Dropout's rate by the square root of the surviving share of the
-   * weights of the layer feeding it (Han et al. 2015). Default false.
-   */
-  readonly dropoutScaling?: boolean;
   /** Failed rounds (accuracy below tolerance) retried with half the cut before giving up. Default 2. */
   readonly maxBackoffs?: number;
   readonly onProgress?: (event: PruneProgress) => void;

@@ -12,13 +12,11 @@ import { PruningGraph } from '../graph/pruning-graph';
  *   first, while the per-group norm keeps any layer's raw scale from emptying it.
  * - `l2-sqrt-cost`: `layer-l2`, then divided by the square root of that cost: halfway, on a log
  *   scale, between ignoring what a channel holds and charging all of it.
- * - `l2-marginal`: `layer-l2` here; the cut planner then divides by what removing the channel
- *   saves at that point of the cut (see `CutLimits.marginalCost`), not by a cost fixed before it.
  * - `cost`: raw scores divided by the channel's cost (impact per parameter saved); it can
  *   cut a layer that raw scores undervalue down to a bottleneck.
  * - `none`: raw scores.
  */
-export type ScoreNormalization = 'layer-l2' | 'l2-cost' | 'l2-sqrt-cost' | 'l2-marginal' | 'cost' | 'none';
+export type ScoreNormalization = 'layer-l2' | 'l2-cost' | 'l2-sqrt-cost' | 'cost' | 'none';
 
 /** Applies `mode` to raw scores; inputs are not modified. */
 export function normalizeScores(

@@ -3,25 +3,22 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { buildPruningGraph } from '../graph/build-pruning-graph';
 import { keptLayoutIndices, layoutWidth } from '../graph/channel-layout';
 import { KeepMap, PruningGraph, WeightBinding } from '../graph/pruning-graph';
-import { PruningError } from '../pruning-error';
 import { validateKeep } from './validate-keep';
 
 interface LayerConfigEntry {
   className: string;
-  config: { name: string; filters?: number; units?: number; rate?: number };
+  config: { name: string; filters?: number; units?: number };
 }
 
 /**
  * A new, physically smaller model with only the kept channels; surviving weights are copied
  * exactly. The input model is left untouched (dispose it yourself if no longer needed).
- * `dropoutRates` gives Dropout layers (by name) a new rate.
  * @example pruneChannels(model, new Map([['conv2d_1', [0, 2, 5]]]))
  */
 export function pruneChannels(
   model: tfl.LayersModel,
   keep: KeepMap,
   graph: PruningGraph = buildPruningGraph(model),
-  dropoutRates: ReadonlyMap<string, number> = new Map(),
 ): tfl.LayersModel {
   validateKeep(graph, keep);
   const config = JSON.parse(JSON.stringify(model.getConfig())) as tf.serialization.ConfigDict;
@@ -33,12 +30,6 @@ export function pruneChannels(
     const entry = byName.get(node.name) as LayerConfigEntry;
     if (node.className === 'Conv2D') entry.config.filters = width;
     else entry.config.units = width;
-  }
-  for (const [name, rate] of dropoutRates) {
-    const entry = byName.get(name);
-    if (entry?.className !== 'Dropout')
-      throw new PruningError('INVALID_OPTIONS', `dropoutRates names ${name}; give Dropout layers only`);
-    entry.config.rate = rate;
   }
   // fastWeightInit: every weight is overwritten below, so skip the random initialisers.
   const pruned =
