@@ -18,19 +18,28 @@ import { PruningGraph } from '../graph/pruning-graph';
  */
 export type ScoreNormalization = 'layer-l2' | 'l2-cost' | 'l2-sqrt-cost' | 'cost' | 'none';
 
+// Every mode listed, so a new one must say whether it divides by the group norm and how it
+// charges a channel's cost.
+const MODES: Record<ScoreNormalization, { byNorm: boolean; charge?: (cost: number) => number }> = {
+  'layer-l2': { byNorm: true },
+  'l2-cost': { byNorm: true, charge: (cost) => cost },
+  'l2-sqrt-cost': { byNorm: true, charge: Math.sqrt },
+  cost: { byNorm: false, charge: (cost) => cost },
+  none: { byNorm: false },
+};
+
 /** Applies `mode` to raw scores; inputs are not modified. */
 export function normalizeScores(
   raw: ReadonlyMap<string, Float32Array>,
   mode: ScoreNormalization,
   graph: PruningGraph,
 ): Map<string, Float32Array> {
-  const byNorm = mode !== 'cost' && mode !== 'none';
-  const costs = ['cost', 'l2-cost', 'l2-sqrt-cost'].includes(mode) ? channelCosts(raw, graph) : undefined;
+  const { byNorm, charge } = MODES[mode];
+  const costs = charge ? channelCosts(raw, graph) : undefined;
   const result = new Map<string, Float32Array>();
   for (const [groupId, scores] of raw) {
     let divisor = byNorm ? Math.sqrt(scores.reduce((sum, s) => sum + s * s, 0)) || 1 : 1;
-    const cost = costs?.get(groupId) ?? 1;
-    divisor *= mode === 'l2-sqrt-cost' ? Math.sqrt(cost) : cost;
+    if (charge && costs) divisor *= charge(costs.get(groupId) as number);
     result.set(
       groupId,
       scores.map((s) => s / divisor),
