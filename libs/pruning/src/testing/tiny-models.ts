@@ -4,22 +4,39 @@ import { seededRng } from '../seeded-rng';
 
 // Small models covering every coupling the dependency graph handles; specs share them.
 
-/** Conv-BN-ReLU-Pool twice, Flatten, Dense, Dropout, Dense logits. */
+/**
+ * Conv-BN-ReLU-Pool twice, Flatten, Dense, Dropout, Dense logits; seeded, so a spec that
+ * differentiates through its ReLU and max-pool kinks sees the same weights every run.
+ */
 export function sequentialCnn(): tfl.Sequential {
   return tfl.sequential({
     layers: [
-      tfl.layers.conv2d({ name: 'c1', inputShape: [8, 8, 2], filters: 4, kernelSize: 3, padding: 'same' }),
+      tfl.layers.conv2d({
+        kernelInitializer: seeded(7, 0),
+        name: 'c1',
+        inputShape: [8, 8, 2],
+        filters: 4,
+        kernelSize: 3,
+        padding: 'same',
+      }),
       tfl.layers.batchNormalization({ name: 'bn1' }),
       tfl.layers.reLU({ name: 'r1' }),
       tfl.layers.maxPooling2d({ name: 'p1', poolSize: 2 }),
-      tfl.layers.conv2d({ name: 'c2', filters: 6, kernelSize: 3, padding: 'same', useBias: false }),
+      tfl.layers.conv2d({
+        kernelInitializer: seeded(7, 1),
+        name: 'c2',
+        filters: 6,
+        kernelSize: 3,
+        padding: 'same',
+        useBias: false,
+      }),
       tfl.layers.batchNormalization({ name: 'bn2' }),
       tfl.layers.activation({ name: 'a2', activation: 'relu' }),
       tfl.layers.averagePooling2d({ name: 'p2', poolSize: 2 }),
       tfl.layers.flatten({ name: 'flat' }),
-      tfl.layers.dense({ name: 'd1', units: 5, activation: 'relu' }),
+      tfl.layers.dense({ kernelInitializer: seeded(7, 2), name: 'd1', units: 5, activation: 'relu' }),
       tfl.layers.dropout({ name: 'drop', rate: 0.25 }),
-      tfl.layers.dense({ name: 'out', units: 3 }),
+      tfl.layers.dense({ kernelInitializer: seeded(7, 3), name: 'out', units: 3 }),
     ],
   });
 }
