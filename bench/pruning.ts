@@ -8,7 +8,7 @@
 //                                    # all of the above that is missing (resumable)
 // Other flags: --limit N (training images), --test N, --seed S, --epochs E, --distill, and schedule
 // variants, recorded and reported apart: --rounds N, --phases reg,final, --normalization M,
-// --sparsity groupLasso,bnL1. --prune-seed S reruns a cell with another pruning seed on the
+// --sparsity groupLasso,bnL1, --lr L (peak learning rate of the pruning run). --prune-seed S reruns a cell with another pruning seed on the
 // same dense model; the report averages a cell over its seeds.
 import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -74,6 +74,7 @@ interface Args {
   phases?: { regularize: number; finalTune: number };
   normalization?: ScoreNormalization;
   sparsity?: { groupLasso: number; batchNormL1: number };
+  learningRate?: number;
   /** Seed of the pruning run only (batch order, random scores); the dense model keeps `seed`. */
   pruneSeed?: number;
 }
@@ -102,6 +103,7 @@ function parseArgs(argv: string[]): Args {
     '--note': (v) => (args.note = v),
     '--rounds': (v) => (args.rounds = Number(v)),
     '--prune-seed': (v) => (args.pruneSeed = Number(v)),
+    '--lr': (v) => (args.learningRate = Number(v)),
     '--normalization': (v) => (args.normalization = v as ScoreNormalization),
     '--sparsity': (v) => {
       const [groupLasso, batchNormL1] = v.split(',').map(Number);
@@ -192,6 +194,7 @@ async function runOne(args: Args): Promise<void> {
       normalization: args.normalization,
       phases: args.phases,
       sparsity: args.sparsity,
+      learningRate: args.learningRate,
       onProgress: (p) =>
         log(
           `${method} ${p.phase} step ${p.step}/${p.totalSteps} params ${p.params}` +
@@ -245,6 +248,7 @@ function variantOf(args: Args): string | undefined {
     args.phases ? `phases ${args.phases.regularize}/${args.phases.finalTune}` : '',
     args.normalization ? `${args.normalization} normalization` : '',
     args.sparsity ? `sparsity ${args.sparsity.groupLasso}/${args.sparsity.batchNormL1}` : '',
+    args.learningRate !== undefined ? `lr ${args.learningRate}` : '',
   ].filter((p) => p !== '');
   return parts.length > 0 ? parts.join(', ') : undefined;
 }
