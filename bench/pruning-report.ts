@@ -26,7 +26,7 @@ export async function writePruningReport(
 ): Promise<void> {
   const runs = latestRuns(rows.map(withPruneSeed));
   const cells = averageSeeds(runs);
-  const control = cells.find((r) => r.method === 'control');
+  const control = cells.find((r) => r.method === 'control' && !r.variant && !r.distill);
   const section = [
     BEGIN,
     '## Pruning',
@@ -53,9 +53,12 @@ export async function writePruningReport(
   console.log(section);
 }
 
-/** Older results named the pruning seed in the variant ("prune seed 2"); it is a field now. */
+/**
+ * Older results named the pruning seed in the variant ("prune seed 2"), and older controls none
+ * (their extra epochs ran on the dense seed); it is a field now.
+ */
 export function withPruneSeed(row: BenchRow): BenchRow {
-  if (row.method === 'dense' || row.method === 'control') return row;
+  if (row.method === 'dense') return row;
   const parts = (row.variant ?? '').split(', ').filter((p) => p !== '');
   const named = parts.find((p) => p.startsWith('prune seed '));
   const rest = parts.filter((p) => p !== named);
@@ -111,7 +114,8 @@ function describe(rows: BenchRow[], source: string): string[] {
       '[pruning-accuracy-vs-size.svg](pruning-accuracy-vs-size.svg).',
     `Int8 accuracy: the exported \`.tflite\` run by libs/tflite's bit-exact interpreter on ${tested}. ` +
       'Params and MACs are deployed counts (BatchNorm folded). Drop = dense control minus the run, in points. ' +
-      'Every pruning run gets 5 epochs in total after the dense training; the control gets the same 5 epochs (cosine 1e-3 -> 1e-4).',
+      'Every pruning run gets 5 epochs in total after the dense training; the control gets the same 5 epochs (cosine 1e-3 -> 1e-4). ' +
+      'Seeds are those of the runs after the dense training (batch order, random scores); a row with several is their mean, the control included.',
   ];
 }
 
@@ -128,7 +132,7 @@ function commits(runs: BenchRow[]): string[] {
 
 function table(rows: Cell[], control?: Cell): string[] {
   const head =
-    '| method | kept params | params | MACs | .tflite bytes | arena bytes (32-bit) | float acc | int8 acc | drop vs control | pruning seeds | wall time | backend |';
+    '| method | kept params | params | MACs | .tflite bytes | arena bytes (32-bit) | float acc | int8 acc | drop vs control | seeds | wall time | backend |';
   const rule = '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|';
   const drop = (r: BenchRow) => (control ? ((control.int8Accuracy - r.int8Accuracy) * 100).toFixed(2) : '-');
   const lines = rows.map((r) =>
@@ -144,7 +148,9 @@ function table(rows: Cell[], control?: Cell): string[] {
       pct(r.floatAccuracy),
       pct(r.int8Accuracy),
       r.method === 'control'
-        ? '-'
+        ? r.runs.length > 1
+          ? `- (int8 ${r.runs.map((run) => pct(run.int8Accuracy)).join(' / ')})`
+          : '-'
         : r.runs.length > 1
           ? `${drop(r)} (${r.runs.map(drop).join(' / ')})`
           : drop(r),

@@ -18,10 +18,11 @@ function row(method: BenchRow['method'], keep: number, extra: Partial<BenchRow> 
 }
 
 describe('pendingJobs', () => {
-  it('lists the control, then every size and method for the first seed, then Taylor and L1 for the others', () => {
+  it('lists the control and every size and method for the first seed, then the control, Taylor and L1 for the others', () => {
     const jobs = pendingJobs([], options).map((j) => j.args.join(' '));
-    expect(jobs).toHaveLength(1 + 9 + 2 * 6);
-    expect(jobs[0]).toBe('--method control');
+    expect(jobs).toHaveLength(1 + 9 + 2 * (1 + 6));
+    expect(jobs[0]).toBe('--method control --prune-seed 1');
+    expect(jobs[10]).toBe('--method control --prune-seed 2');
     expect(jobs).toContain('--method random --keep 0.1 --prune-seed 1');
     expect(jobs).not.toContain('--method random --keep 0.1 --prune-seed 2');
     expect(jobs).toContain('--method l1 --keep 0.25 --prune-seed 3');
@@ -29,15 +30,16 @@ describe('pendingJobs', () => {
 
   it('skips cells already run (legacy seed labels included) but not variants or KD runs', () => {
     const rows = [
-      row('control', 1),
+      row('control', 1), // an older control: no pruneSeed, its extra epochs ran on seed 1
       row('taylor', 0.4, { pruneSeed: 1 }),
       row('taylor', 0.25, { variant: 'prune seed 2' }), // the older way of naming a seed
       row('l1', 0.4, { pruneSeed: 1, variant: 'rounds 4' }),
       row('l1', 0.25, { pruneSeed: 1, distill: true }),
     ];
     const jobs = pendingJobs(rows.map(withPruneSeed), options).map((j) => j.args.join(' '));
-    expect(jobs).toHaveLength(22 - 3);
-    expect(jobs).not.toContain('--method control');
+    expect(jobs).toHaveLength(24 - 3);
+    expect(jobs).not.toContain('--method control --prune-seed 1');
+    expect(jobs).toContain('--method control --prune-seed 2');
     expect(jobs).not.toContain('--method taylor --keep 0.4 --prune-seed 1');
     expect(jobs).not.toContain('--method taylor --keep 0.25 --prune-seed 2');
     expect(jobs).toContain('--method l1 --keep 0.4 --prune-seed 1');
@@ -86,7 +88,7 @@ if (method === 'dense') {
       await runSuite(script, suite);
       const calls = readFileSync(join(dir, 'calls.txt'), 'utf8').trim().split('\n');
       expect(calls[0]).toBe('dense  ');
-      expect(calls).toHaveLength(1 + 1 + 9 + 3);
+      expect(calls).toHaveLength(1 + 1 + 9 + 1 + 3);
       expect(new Set(calls).size).toBe(calls.length);
       await runSuite(script, suite);
       expect(readFileSync(join(dir, 'calls.txt'), 'utf8').trim().split('\n')).toHaveLength(calls.length);

@@ -1,5 +1,5 @@
 // The whole issue-4 protocol as one resumable command: trains the dense model alone first,
-// then runs the control and every (method, size, pruning seed) cell in parallel lanes, each
+// then runs the control and every (method, size) cell for each seed in parallel lanes, each
 // in its own process, skipping cells already in the results file. Stopped at any point (a
 // session ends), the same command carries on with what is missing.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -38,14 +38,14 @@ export function denseDir(dir: string, seed: number, limit?: number): string {
 export function pendingJobs(rows: BenchRow[], options: SuiteOptions): Job[] {
   const scale = options.limit !== undefined ? ['--limit', String(options.limit)] : [];
   const plain = (r: BenchRow) => !r.variant && !r.distill;
-  const jobs: Job[] = [
-    {
-      args: ['--method', 'control', ...scale],
-      log: 'run-control.log',
-      done: (all) => all.some((r) => r.method === 'control' && plain(r)),
-    },
-  ];
+  const jobs: Job[] = [];
   for (const seed of options.pruneSeeds) {
+    // The reference gets every seed the methods get: one control run is as noisy as one cell.
+    jobs.push({
+      args: ['--method', 'control', '--prune-seed', String(seed), ...scale],
+      log: `run-control-seed${seed}.log`,
+      done: (all) => all.some((r) => r.method === 'control' && plain(r) && (r.pruneSeed ?? r.seed) === seed),
+    });
     for (const keep of KEEPS) {
       for (const method of METHODS) {
         if (seed !== options.pruneSeeds[0] && !options.seededMethods.includes(method)) continue;

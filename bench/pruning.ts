@@ -8,8 +8,9 @@
 //                                    # all of the above that is missing (resumable)
 // Other flags: --limit N (training images), --test N, --seed S, --epochs E, --distill, and schedule
 // variants, recorded and reported apart: --rounds N, --phases reg,final, --normalization M,
-// --sparsity groupLasso,bnL1, --lr L (peak learning rate of the pruning run). --prune-seed S reruns a cell with another pruning seed on the
-// same dense model; the report averages a cell over its seeds.
+// --sparsity groupLasso,bnL1, --lr L (peak learning rate of a pruning run). --prune-seed S reruns
+// a cell (the control too) with another seed on the same dense model; the report averages a cell
+// over its seeds.
 import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { appendFile, mkdir } from 'node:fs/promises';
@@ -45,7 +46,10 @@ export interface BenchRow extends DeployedMeasure {
   wallTimeS: number;
   backend: string;
   seed: number;
-  /** Seed of the pruning run (batch order, random scores); rows that differ only here are averaged. */
+  /**
+   * Seed of what runs after the dense training (batch order, random scores), pruning or control;
+   * rows that differ only here are averaged.
+   */
   pruneSeed?: number;
   budgetMet?: boolean;
   widths?: { layer: string; before: number; after: number }[];
@@ -75,7 +79,7 @@ interface Args {
   normalization?: ScoreNormalization;
   sparsity?: { groupLasso: number; batchNormL1: number };
   learningRate?: number;
-  /** Seed of the pruning run only (batch order, random scores); the dense model keeps `seed`. */
+  /** Seed of the pruning or control run only (batch order, random scores); the dense model keeps `seed`. */
   pruneSeed?: number;
 }
 
@@ -170,7 +174,7 @@ async function runOne(args: Args): Promise<void> {
     // Same extra epochs and schedule shape (cosine from 1e-3 to 1e-4) as the pruning runs.
     await trainClassifier(dense, train, {
       epochs: args.epochs,
-      seed: args.seed,
+      seed: args.pruneSeed ?? args.seed,
       lrSchedule: 'cosine',
       validation,
       onProgress: (p) =>
@@ -214,7 +218,7 @@ async function runOne(args: Args): Promise<void> {
     wallTimeS: (Date.now() - started) / 1000,
     backend: backend.name,
     seed: args.seed,
-    pruneSeed: method === 'dense' || method === 'control' ? undefined : (args.pruneSeed ?? args.seed),
+    pruneSeed: method === 'dense' ? undefined : (args.pruneSeed ?? args.seed),
     trainImages: Math.min(args.limit ?? splits.train.count, splits.train.count),
     variant: variantOf(args),
     commit,
