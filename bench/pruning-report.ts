@@ -113,7 +113,8 @@ function describe(rows: BenchRow[], source: string): string[] {
       `\`node dist/bench/pruning.js --report\` from \`${source}\`; plot: ` +
       '[pruning-accuracy-vs-size.svg](pruning-accuracy-vs-size.svg).',
     `Int8 accuracy: the exported \`.tflite\` run by libs/tflite's bit-exact interpreter on ${tested}. ` +
-      'Params and MACs are deployed counts (BatchNorm folded). Drop = dense control minus the run, in points. ' +
+      'Params and MACs are deployed counts (BatchNorm folded). Drop = dense control minus the run, in points ' +
+      '(a variant with a control run of its own, e.g. another learning rate, against that one). ' +
       'Every pruning run gets 5 epochs in total after the dense training; the control gets the same 5 epochs (cosine 1e-3 -> 1e-4). ' +
       'Seeds are those of the runs after the dense training (batch order, random scores); a row with several is their mean, the control included.',
   ];
@@ -134,7 +135,16 @@ function table(rows: Cell[], control?: Cell): string[] {
   const head =
     '| method | kept params | params | MACs | .tflite bytes | arena bytes (32-bit) | float acc | int8 acc | drop vs control | seeds | wall time | backend |';
   const rule = '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|';
-  const drop = (r: BenchRow) => (control ? ((control.int8Accuracy - r.int8Accuracy) * 100).toFixed(2) : '-');
+  // A variant that changes the training itself (say, the learning rate) is judged against a
+  // control trained the same way, when there is one; the control variant against the default.
+  const reference = (r: BenchRow) =>
+    (r.method !== 'control' && r.variant !== undefined
+      ? rows.find((c) => c.method === 'control' && !c.distill && c.variant === r.variant)
+      : undefined) ?? control;
+  const drop = (r: BenchRow) => {
+    const ref = reference(r);
+    return ref ? ((ref.int8Accuracy - r.int8Accuracy) * 100).toFixed(2) : '-';
+  };
   const lines = rows.map((r) =>
     [
       `${r.method}${r.distill ? ' + KD' : ''}${r.variant ? ` (${r.variant})` : ''}`,
@@ -147,7 +157,7 @@ function table(rows: Cell[], control?: Cell): string[] {
       r.arenaBytes32,
       pct(r.floatAccuracy),
       pct(r.int8Accuracy),
-      r.method === 'control'
+      r.method === 'control' && !r.variant
         ? r.runs.length > 1
           ? `- (int8 ${r.runs.map((run) => pct(run.int8Accuracy)).join(' / ')})`
           : '-'

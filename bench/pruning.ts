@@ -8,9 +8,9 @@
 //                                    # all of the above that is missing (resumable)
 // Other flags: --limit N (training images), --test N, --seed S, --epochs E, --distill, and schedule
 // variants, recorded and reported apart: --rounds N, --phases reg,final, --normalization M,
-// --sparsity groupLasso,bnL1, --lr L (peak learning rate of a pruning run). --prune-seed S reruns
-// a cell (the control too) with another seed on the same dense model; the report averages a cell
-// over its seeds.
+// --sparsity groupLasso,bnL1, --lr L (peak learning rate after the dense training, pruning run or
+// control). --prune-seed S reruns a cell (the control too) with another seed on the same dense
+// model; the report averages a cell over its seeds.
 import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { appendFile, mkdir } from 'node:fs/promises';
@@ -176,6 +176,7 @@ async function runOne(args: Args): Promise<void> {
       epochs: args.epochs,
       seed: args.pruneSeed ?? args.seed,
       lrSchedule: 'cosine',
+      learningRate: args.learningRate,
       validation,
       onProgress: (p) =>
         log(
