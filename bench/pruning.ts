@@ -171,7 +171,7 @@ async function runOne(args: Args): Promise<void> {
   const method = args.method ?? 'dense';
   if (method === 'control') {
     const t0 = Date.now();
-    // Same extra epochs and schedule shape (cosine from 1e-3 to 1e-4) as the pruning runs.
+    // Same extra epochs and schedule (cosine from the peak rate, 1e-3 unless --lr, to a tenth) as the pruning runs.
     await trainClassifier(dense, train, {
       epochs: args.epochs,
       seed: args.pruneSeed ?? args.seed,
