@@ -8,7 +8,7 @@
 //                                    # all of the above that is missing (resumable)
 // Other flags: --limit N (training images), --test N, --seed S, --epochs E, --distill, and schedule
 // variants, recorded and reported apart: --rounds N, --phases reg,final, --normalization M,
-// --sparsity groupLasso,bnL1, --lr L (peak learning rate after the dense training, pruning run or
+// --taylor-estimate per-sample, --sparsity groupLasso,bnL1, --lr L (peak learning rate after the dense training, pruning run or
 // control). --prune-seed S reruns a cell (the control too) with another seed on the same dense
 // model; the report averages a cell over its seeds.
 import { execSync } from 'node:child_process';
@@ -25,6 +25,7 @@ import {
   imageSetData,
   type DataInput,
   type ScoreNormalization,
+  type TaylorEstimate,
   type ScorerName,
 } from '@fleetprune/pruning';
 import {
@@ -77,6 +78,7 @@ interface Args {
   rounds?: number;
   phases?: { regularize: number; finalTune: number };
   normalization?: ScoreNormalization;
+  taylorEstimate?: TaylorEstimate;
   sparsity?: { groupLasso: number; batchNormL1: number };
   learningRate?: number;
   /** Seed of the pruning or control run only (batch order, random scores); the dense model keeps `seed`. */
@@ -109,6 +111,7 @@ function parseArgs(argv: string[]): Args {
     '--prune-seed': (v) => (args.pruneSeed = Number(v)),
     '--lr': (v) => (args.learningRate = Number(v)),
     '--normalization': (v) => (args.normalization = v as ScoreNormalization),
+    '--taylor-estimate': (v) => (args.taylorEstimate = v as TaylorEstimate),
     '--sparsity': (v) => {
       const [groupLasso, batchNormL1] = v.split(',').map(Number);
       args.sparsity = { groupLasso, batchNormL1 };
@@ -197,6 +200,7 @@ async function runOne(args: Args): Promise<void> {
       batchSize: 128,
       rounds: args.rounds,
       normalization: args.normalization,
+      taylorEstimate: args.taylorEstimate,
       phases: args.phases,
       sparsity: args.sparsity,
       learningRate: args.learningRate,
@@ -252,6 +256,7 @@ function variantOf(args: Args): string | undefined {
     args.rounds !== undefined ? `rounds ${args.rounds}` : '',
     args.phases ? `phases ${args.phases.regularize}/${args.phases.finalTune}` : '',
     args.normalization ? `${args.normalization} normalization` : '',
+    args.taylorEstimate ? `${args.taylorEstimate} Taylor` : '',
     args.sparsity ? `sparsity ${args.sparsity.groupLasso}/${args.sparsity.batchNormL1}` : '',
     args.learningRate !== undefined ? `lr ${args.learningRate}` : '',
   ].filter((p) => p !== '');

@@ -25,7 +25,7 @@ export type { ImportanceScorer, ScorerName, ScorerObservation } from './scoring/
 export { normalizeScores } from './scoring/score-normalization';
 export type { ScoreNormalization } from './scoring/score-normalization';
 export { TaylorScorer } from './scoring/taylor-scorer';
-export type { TaylorScorerOptions } from './scoring/taylor-scorer';
+export type { TaylorEstimate, TaylorScorerOptions } from './scoring/taylor-scorer';
 export { L1NormScorer } from './scoring/l1-norm-scorer';
 export { RandomScorer } from './scoring/random-scorer';
 export { createScorer } from './scoring/create-scorer';

@@ -32,5 +32,21 @@ describe(forwardGraph.name, () => {
     expect(
       maxDifference(forwardGraph(model, graph, x, { gates }), masked.predict(x) as tf.Tensor),
     ).toBeLessThan(1e-5);
+    // One gate row per sample: the first sample's row closes channel 1, the others stay open.
+    const perSample = new Map([
+      [
+        'q',
+        tf.tensor2d([
+          [1, 0, 1, 1],
+          [1, 1, 1, 1],
+          [1, 1, 1, 1],
+        ]),
+      ],
+    ]);
+    const mixed = forwardGraph(model, graph, x, { gates: perSample });
+    const first = tf.slice(x, [0], [1]);
+    expect(maxDifference(tf.slice(mixed, [0], [1]), masked.predict(first) as tf.Tensor)).toBeLessThan(1e-5);
+    const rest = tf.slice(x, [1], [2]);
+    expect(maxDifference(tf.slice(mixed, [1], [2]), model.predict(rest) as tf.Tensor)).toBeLessThan(1e-5);
   });
 });

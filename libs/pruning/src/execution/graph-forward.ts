@@ -41,7 +41,11 @@ export function forwardGraph(
       const gates = options.gates;
       inputs = inputs.map((x, i) => {
         const gate = layoutGate(node.inLayouts[i], gates);
-        return gate ? tf.mul(x, gate) : x;
+        if (!gate) return x;
+        // A per-sample gate [batch, width] meets x [batch, ..., width]: broadcast over positions.
+        if (gate.rank === 1) return tf.mul(x, gate);
+        const [rows, width] = gate.shape as [number, number];
+        return tf.mul(x, tf.reshape(gate, [rows, ...x.shape.slice(1, -1).map(() => 1), width]));
       });
     }
     const layer = model.getLayer(node.name);

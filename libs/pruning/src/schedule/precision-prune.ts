@@ -86,6 +86,7 @@ async function run(
     scorer: createScorer(options.scorer ?? 'taylor', model, graph, {
       seed,
       normalization: options.normalization,
+      taylorEstimate: options.taylorEstimate,
     }),
     cost: costForWidths(graph, new Map()),
   });

@@ -2,6 +2,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { SparsityPenaltyOptions } from '../regularization/sparsity-penalty';
 import { ScorerName } from '../scoring/importance-scorer';
 import { ScoreNormalization } from '../scoring/score-normalization';
+import { TaylorEstimate } from '../scoring/taylor-scorer';
 import { TrainingData } from '../training/train-loop';
 import { StrengthSchedule } from '../training/schedules';
 
@@ -40,6 +41,8 @@ export interface PrecisionPruneOptions {
   readonly epochs: number;
   /** Default 'taylor'. */
   readonly scorer?: ScorerName;
+  /** How the Taylor scorer reads a batch. Default 'batch' (see TaylorEstimate). */
+  readonly taylorEstimate?: TaylorEstimate;
   /** Default 'l2-cost' (see ScoreNormalization). */
   readonly normalization?: ScoreNormalization;
   /** Distil from the unpruned model; `true` uses temperature 4, alpha 0.5. */

@@ -5,6 +5,8 @@ export type ScorerName = 'taylor' | 'l1' | 'random';
 export interface ScorerObservation {
   /** d loss / d gate per prunable group (sum over positions of activation x gradient). */
   readonly gateGradients?: ReadonlyMap<string, Float32Array>;
+  /** Per prunable group, the sum over the batch's samples of |each sample's share of d loss / d gate|. */
+  readonly gateSampleMagnitudes?: ReadonlyMap<string, Float32Array>;
 }
 
 /**

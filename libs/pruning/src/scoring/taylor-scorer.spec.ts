@@ -9,7 +9,7 @@ import { blobMlp, randomInput, randomizeBatchNorms, sequentialCnn } from '../tes
 import { BatchSampler } from '../training/batch-sampler';
 import { crossEntropy, logProbabilities } from '../training/classification-loss';
 import { trainLoop } from '../training/train-loop';
-import { TaylorScorer } from './taylor-scorer';
+import { TaylorEstimate, TaylorScorer } from './taylor-scorer';
 
 describe(TaylorScorer.name, () => {
   beforeAll(async () => {
@@ -22,7 +22,7 @@ describe(TaylorScorer.name, () => {
     const graph = buildPruningGraph(model);
     const x = randomInput([6, 8, 8, 2], 9);
     const y = tf.tensor1d([0, 1, 2, 0, 1, 2], 'int32');
-    const loss = (gates: Map<string, tf.Tensor1D>) =>
+    const loss = (gates: Map<string, tf.Tensor>) =>
       crossEntropy(logProbabilities(forwardGraph(model, graph, x, { gates }), false), y);
     const gates = createGates(graph);
     const { grads } = tf.variableGrads(() => loss(gates), [...gates.values()]);
@@ -33,7 +33,7 @@ describe(TaylorScorer.name, () => {
       ['d1', 1],
     ] as const) {
       const shifted = (delta: number) => {
-        const values = new Map([...gates].map(([id, g]) => [id, g as tf.Tensor1D]));
+        const values = new Map<string, tf.Tensor>(gates);
         const gate = new Float32Array(values.get(groupId)?.size ?? 0).fill(1);
         gate[channel] += delta;
         values.set(groupId, tf.tensor1d(gate));
@@ -43,6 +43,54 @@ describe(TaylorScorer.name, () => {
       const analytic = grads[gates.get(groupId)?.name as string].dataSync()[channel];
       expect(Math.abs(numeric - analytic)).toBeLessThan(1e-3 + 0.05 * Math.abs(analytic));
     }
+  });
+
+  it("splits d loss / d gate by sample: rows add up to the batch gradient, a row is its sample's share", () => {
+    const model = sequentialCnn();
+    randomizeBatchNorms(model, 3);
+    const graph = buildPruningGraph(model);
+    const x = randomInput([6, 8, 8, 2], 9);
+    const y = tf.tensor1d([0, 1, 2, 0, 1, 2], 'int32');
+    const gradients = (input: tf.Tensor, labels: tf.Tensor1D, gates: Map<string, tf.Variable>) => {
+      const { grads } = tf.variableGrads(
+        () => crossEntropy(logProbabilities(forwardGraph(model, graph, input, { gates }), false), labels),
+        [...gates.values()],
+      );
+      return new Map([...gates].map(([id, gate]) => [id, grads[gate.name]]));
+    };
+    const batch = gradients(x, y, createGates(graph));
+    const perSample = gradients(x, y, createGates(graph, 6));
+    const third = gradients(tf.slice(x, [2], [1]), tf.slice(y, [2], [1]), createGates(graph));
+    for (const id of ['c1', 'c2', 'd1']) {
+      const rows = perSample.get(id) as tf.Tensor;
+      expect(rows.shape).toEqual([6, graph.groups.get(id)?.size]);
+      const summed = tf.sum(rows, 0).dataSync();
+      batch
+        .get(id)
+        ?.dataSync()
+        .forEach((g, c) => expect(summed[c]).toBeCloseTo(g, 5));
+      // The batch loss is a mean over 6 samples, so a sample's share is a sixth of its own gradient.
+      const row = tf.slice(rows, [2, 0], [1, -1]).dataSync();
+      third
+        .get(id)
+        ?.dataSync()
+        .forEach((g, c) => expect(row[c]).toBeCloseTo(g / 6, 5));
+    }
+  });
+
+  it('scores from the batch gradient or from the per-sample magnitudes, as asked', () => {
+    const graph = buildPruningGraph(sequentialCnn());
+    const observation = {
+      gateGradients: new Map([['c1', new Float32Array([1, -1, 0, 0])]]),
+      gateSampleMagnitudes: new Map([['c1', new Float32Array([3, 5, 2, 0])]]),
+    };
+    const scores = (estimate: TaylorEstimate) => {
+      const scorer = new TaylorScorer(graph, { estimate, normalization: 'none' });
+      scorer.observe(observation);
+      return Array.from(scorer.scores().get('c1') ?? []);
+    };
+    expect(scores('batch')).toEqual([1, 1, 0, 0]);
+    expect(scores('per-sample')).toEqual([3, 5, 2, 0]);
   });
 
   it('keeps an exponential moving average of |gradient| and normalises each group to unit norm', () => {

@@ -2,8 +2,19 @@ import { PruningGraph } from '../graph/pruning-graph';
 import { ImportanceScorer, ScorerObservation } from './importance-scorer';
 import { normalizeScores, ScoreNormalization } from './score-normalization';
 
+/**
+ * What one batch contributes to a channel's score:
+ * - `batch` (default): |d loss / d gate| of the whole batch. Near a trained optimum the samples'
+ *   signed shares mostly cancel, so each batch yields one noisy magnitude per channel.
+ * - `per-sample`: the sum of every sample's |share| (Molchanov et al. 2017 take the absolute
+ *   value per example too), a batch-size-times larger sample of the same sensitivity.
+ */
+export type TaylorEstimate = 'batch' | 'per-sample';
+
 /** Options of `TaylorScorer`. */
 export interface TaylorScorerOptions {
+  /** Default 'batch'. */
+  readonly estimate?: TaylorEstimate;
   /** Weight of the running average in the EMA over mini-batches. Default 0.9. */
   readonly momentum?: number;
   readonly normalization?: ScoreNormalization;
@@ -20,6 +31,7 @@ export class TaylorScorer implements ImportanceScorer {
   private readonly ema = new Map<string, Float32Array>();
   private readonly momentum: number;
   private readonly normalization: ScoreNormalization;
+  private readonly estimate: TaylorEstimate;
 
   constructor(
     private readonly graph: PruningGraph,
@@ -27,10 +39,12 @@ export class TaylorScorer implements ImportanceScorer {
   ) {
     this.momentum = options.momentum ?? 0.9;
     this.normalization = options.normalization ?? 'l2-cost';
+    this.estimate = options.estimate ?? 'batch';
   }
 
   observe(observation: ScorerObservation): void {
-    for (const [groupId, gradient] of observation.gateGradients ?? []) {
+    const evidence = this.estimate === 'batch' ? observation.gateGradients : observation.gateSampleMagnitudes;
+    for (const [groupId, gradient] of evidence ?? []) {
       const previous = this.ema.get(groupId);
       const current = gradient.map(Math.abs);
       if (previous) {

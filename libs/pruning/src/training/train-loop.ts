@@ -58,7 +58,9 @@ export async function trainLoop(
 ): Promise<number> {
   const probabilities = outputsProbabilities(model);
   const weights = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const gates = options.scorer?.needsGates ? createGates(graph) : new Map<string, tf.Variable<tf.Rank.R1>>();
+  const gates = options.scorer?.needsGates
+    ? createGates(graph, options.sampler.batchSize)
+    : new Map<string, tf.Variable>();
   const gateList = [...gates.values()];
   const teacherProbabilities = options.teacher ? outputsProbabilities(options.teacher.model) : false;
   let total = 0;
@@ -93,11 +95,13 @@ export async function trainLoop(
         }, [...weights, ...gateList]);
         if (gates.size > 0) {
           const gateGradients = new Map<string, Float32Array>();
+          const gateSampleMagnitudes = new Map<string, Float32Array>();
           for (const [id, gate] of gates) {
-            const g = grads[gate.name];
-            gateGradients.set(id, g ? (g.dataSync() as Float32Array) : new Float32Array(gate.size));
+            const g = grads[gate.name] ?? tf.zerosLike(gate);
+            gateGradients.set(id, tf.sum(g, 0).dataSync() as Float32Array);
+            gateSampleMagnitudes.set(id, tf.sum(tf.abs(g), 0).dataSync() as Float32Array);
           }
-          options.scorer?.observe({ gateGradients });
+          options.scorer?.observe({ gateGradients, gateSampleMagnitudes });
         }
         options.optimizer.applyGradients(Object.fromEntries(weights.map((w) => [w.name, grads[w.name]])));
         return value;
