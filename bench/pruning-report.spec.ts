@@ -66,6 +66,18 @@ describe('writePruningReport', () => {
     );
   });
 
+  it('counts a mean drop equal to the limit as met', async () => {
+    const lines = await report([
+      row('control', 1, 0.9275, { pruneSeed: 1 }),
+      row('control', 1, 0.9256, { pruneSeed: 2 }),
+      row('control', 1, 0.9268, { pruneSeed: 3 }),
+      row('taylor', 0.4, 0.9243, { pruneSeed: 1 }),
+      row('taylor', 0.4, 0.9212, { pruneSeed: 2 }),
+      row('taylor', 0.4, 0.9224, { pruneSeed: 3 }),
+    ]);
+    expect(lines.find((l) => l.startsWith('- 60% fewer params'))).toContain('drop met (0.40 <= 0.4)');
+  });
+
   it('judges a variant against a control trained the same way, when there is one', async () => {
     const lines = await report([
       row('control', 1, 0.92),
