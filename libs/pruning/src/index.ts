@@ -73,3 +73,4 @@ export type { BudgetMode, ProfilePruneOptions, ProfilePruneResult } from './depl
 export { formatPruneReport } from './deployment/prune-report';
 export type { PruneReport, TestAccuracy } from './deployment/prune-report';
 export { imageSetData } from './deployment/image-set-data';
+export { toTrainingData } from './schedule/training-data-input';
