@@ -7,7 +7,8 @@ import { normalizeScores, ScoreNormalization } from './score-normalization';
  * - `batch` (default): |d loss / d gate| of the whole batch. Near a trained optimum the samples'
  *   signed shares mostly cancel, so each batch yields one noisy magnitude per channel.
  * - `per-sample`: the sum of every sample's |share| (Molchanov et al. 2017 take the absolute
- *   value per example too), a batch-size-times larger sample of the same sensitivity.
+ *   value per example too): a related quantity with one reading per sample, so a far steadier
+ *   ranking; on the benchmark it pruned no better (docs/pruning.md).
  */
 export type TaylorEstimate = 'batch' | 'per-sample';
 
