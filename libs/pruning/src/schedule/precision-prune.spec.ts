@@ -64,4 +64,15 @@ describe(precisionPrune.name, () => {
     expect(result.backend).toBe('cpu');
     result.model.dispose();
   }, 90_000);
+
+  it('prunes with per-sample Taylor scores and refuses an unknown estimate', async () => {
+    const options = { model, train, validation, targetParams: 0.5, epochs: 2, batchSize: 16, seed: 4 };
+    await expect(
+      precisionPrune({ ...options, taylorEstimate: 'sample' as 'per-sample' }),
+    ).rejects.toMatchObject({ code: 'INVALID_OPTIONS', message: expect.stringContaining("'per-sample'") });
+    const result = await precisionPrune({ ...options, learningRate: 1e-2, taylorEstimate: 'per-sample' });
+    expect(result.budgetMet).toBe(true);
+    expect(result.finalAccuracy).toBeGreaterThanOrEqual(evaluateAccuracy(model, validation) - 0.1);
+    result.model.dispose();
+  }, 90_000);
 });

@@ -276,4 +276,7 @@ function checkOptions(options: PrecisionPruneOptions): void {
     throw invalid('targetParams is the fraction of params to keep; use a value in (0, 1]');
   }
   if (!(options.epochs > 0)) throw invalid('epochs must be > 0; it is the whole training budget');
+  if (options.taylorEstimate !== undefined && !['batch', 'per-sample'].includes(options.taylorEstimate)) {
+    throw invalid(`taylorEstimate ${String(options.taylorEstimate)} is unknown; use 'batch' or 'per-sample'`);
+  }
 }
