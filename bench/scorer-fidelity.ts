@@ -7,6 +7,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { loadFashionMnist, splitDataset } from '@fleetprune/datasets';
 import {
   BatchSampler,
+  TAYLOR_ESTIMATES,
   buildPruningGraph,
   createScorer,
   crossEntropy,
@@ -17,7 +18,6 @@ import {
   trainLoop,
   type ImportanceScorer,
   type PruningGraph,
-  type TaylorEstimate,
   type TrainingData,
 } from '@fleetprune/pruning';
 import { loadLayersModel, readLayersModelFiles, selectBackend } from '@fleetprune/tfjs-runtime';
@@ -30,7 +30,7 @@ interface Options {
 
 const SCORERS: { label: string; make: (model: tfl.LayersModel, graph: PruningGraph) => ImportanceScorer }[] =
   [
-    ...(['batch', 'per-sample'] as TaylorEstimate[]).map((estimate) => ({
+    ...TAYLOR_ESTIMATES.map((estimate) => ({
       label: `taylor ${estimate}`,
       make: (model: tfl.LayersModel, graph: PruningGraph) =>
         createScorer('taylor', model, graph, { seed: 1, normalization: 'none', taylorEstimate: estimate }),

@@ -24,7 +24,7 @@ export type { GateMap } from './execution/layout-gate';
 export type { ImportanceScorer, ScorerName, ScorerObservation } from './scoring/importance-scorer';
 export { normalizeScores } from './scoring/score-normalization';
 export type { ScoreNormalization } from './scoring/score-normalization';
-export { TaylorScorer } from './scoring/taylor-scorer';
+export { TAYLOR_ESTIMATES, TaylorScorer } from './scoring/taylor-scorer';
 export type { TaylorEstimate, TaylorScorerOptions } from './scoring/taylor-scorer';
 export { L1NormScorer } from './scoring/l1-norm-scorer';
 export { RandomScorer } from './scoring/random-scorer';

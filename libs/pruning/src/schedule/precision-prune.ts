@@ -8,6 +8,7 @@ import { PruningError } from '../pruning-error';
 import { sparsityPenalty } from '../regularization/sparsity-penalty';
 import { createScorer } from '../scoring/create-scorer';
 import { ImportanceScorer } from '../scoring/importance-scorer';
+import { TAYLOR_ESTIMATES } from '../scoring/taylor-scorer';
 import { pruneChannels } from '../surgery/prune-channels';
 import { BatchSampler } from '../training/batch-sampler';
 import { evaluateAccuracy } from '../training/evaluate-accuracy';
@@ -276,7 +277,9 @@ function checkOptions(options: PrecisionPruneOptions): void {
     throw invalid('targetParams is the fraction of params to keep; use a value in (0, 1]');
   }
   if (!(options.epochs > 0)) throw invalid('epochs must be > 0; it is the whole training budget');
-  if (options.taylorEstimate !== undefined && !['batch', 'per-sample'].includes(options.taylorEstimate)) {
-    throw invalid(`taylorEstimate ${String(options.taylorEstimate)} is unknown; use 'batch' or 'per-sample'`);
+  if (options.taylorEstimate !== undefined && !TAYLOR_ESTIMATES.includes(options.taylorEstimate)) {
+    throw invalid(
+      `taylorEstimate ${String(options.taylorEstimate)} is unknown; use ${TAYLOR_ESTIMATES.map((e) => `'${e}'`).join(' or ')}`,
+    );
   }
 }

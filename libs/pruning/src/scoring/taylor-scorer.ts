@@ -10,7 +10,8 @@ import { normalizeScores, ScoreNormalization } from './score-normalization';
  *   value per example too): a related quantity with one reading per sample, so a far steadier
  *   ranking; on the benchmark it pruned no better (docs/pruning.md).
  */
-export type TaylorEstimate = 'batch' | 'per-sample';
+export const TAYLOR_ESTIMATES = ['batch', 'per-sample'] as const;
+export type TaylorEstimate = (typeof TAYLOR_ESTIMATES)[number];
 
 /** Options of `TaylorScorer`. */
 export interface TaylorScorerOptions {
