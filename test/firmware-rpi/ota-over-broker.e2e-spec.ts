@@ -1,7 +1,7 @@
 // The Raspberry Pi agent over the air: aedes on loopback with the device ACL and passwords,
 // OtaResponder playing the fleet server, the agent rendered by renderRpiAgent and run as a child
 // process of /usr/bin/python3 on a real model and real Fashion-MNIST images (Arm NN runtime).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -232,7 +232,16 @@ describeWithPython('Raspberry Pi agent (firmware-templates/rpi)', () => {
       serveLimit = 4; // answer only the first four requests, then fall silent
       const offer = await offerFor(id, 'art-trained', models.trained.tflite);
       await waitFor('four chunks served', () => served(id) === 4);
-      await new Promise((r) => setTimeout(r, 300));
+      // Kill only once the agent has recorded all four (a fixed pause lost the race under load).
+      const state = join(agent.dir, 'state', 'download.json');
+      const stored = () =>
+        existsSync(state)
+          ? [...Buffer.from(JSON.parse(readFileSync(state, 'utf8')).bitmap, 'base64')].reduce(
+              (n, byte) => n + byte.toString(2).replace(/0/g, '').length,
+              0,
+            )
+          : 0;
+      await waitFor('four chunks persisted', () => stored() === 4);
       await agent.stop('SIGKILL');
       await waitFor('the last will', () => statusOf(id).at(-1)?.state === 'offline');
       const before = requested(offer.session).length;

@@ -38,6 +38,7 @@ class Download:
         self.silent_rounds = 0
         self.last_activity = time.monotonic()
         self.last_persist = 0.0
+        self.unsaved = False  # chunks accepted since the last persist
 
 
 class OtaManager:
@@ -129,7 +130,13 @@ class OtaManager:
     def tick(self):
         """Re-requests after silence, doubling the wait; gives up after max_silent_rounds."""
         d = self.download
-        if d is None or not self.connected:
+        if d is None:
+            return
+        if d.unsaved:
+            # A persist skipped as too soon is due once the interval passes, even if no
+            # chunk follows: otherwise chunks stored just before a stall are fetched again.
+            self._persist(force=False)
+        if not self.connected:
             return
         if (time.monotonic() - d.last_activity) * 1000 < d.timeout_ms:
             return
@@ -201,11 +208,12 @@ class OtaManager:
         d = self.download
         now = time.monotonic()
         if not force and (now - d.last_persist) * 1000 < self.options["persist_every_ms"]:
+            d.unsaved = True
             return
         d.writer.sync()  # the bitmap may only name bytes that are already on disk
         self.saved = {"offer": d.offer, "slot": d.slot, "bitmap": d.assembler.bitmap()}
         write_json_atomic(self._state_path, self.saved)
-        d.last_persist = now
+        d.last_persist, d.unsaved = now, False
 
     def _complete(self):
         d = self.download

@@ -178,6 +178,17 @@ class OtaManagerTest(unittest.TestCase):
         self.serve(restarted)
         self.assertEqual(self.device.of("ota/result")[-1]["outcome"], "activated")
 
+    def test_a_throttled_persist_is_written_by_the_next_tick(self):
+        ota = self.manager(persist_every_ms=50)
+        ota.on_offer(offer())
+        self.serve(ota, limit=2)  # both chunks land within the interval: not yet on disk
+        time.sleep(0.06)
+        ota.tick()
+        self.device.sent.clear()
+        restarted = self.manager()
+        restarted.on_offer(offer())
+        self.assertEqual([r["offset"] for r in self.device.of("ota/request")], [2048])
+
     def test_resumes_after_a_reconnect_when_the_retained_offer_returns(self):
         self.ota.on_offer(offer())
         self.serve(self.ota, limit=1)
