@@ -24,6 +24,8 @@ import {
   precisionPrune,
   trainClassifier,
   imageSetData,
+  SCORE_NORMALIZATIONS,
+  TAYLOR_ESTIMATES,
   type DataInput,
   type ScoreNormalization,
   type TaylorEstimate,
@@ -113,10 +115,14 @@ function parseArgs(argv: string[]): Args {
     '--rounds': (v) => (args.rounds = Number(v)),
     '--prune-seed': (v) => (args.pruneSeed = Number(v)),
     '--lr': (v) => (args.learningRate = Number(v)),
-    '--normalization': (v) => (args.normalization = v as ScoreNormalization),
-    '--taylor-estimate': (v) => (args.taylorEstimate = v as TaylorEstimate),
+    '--normalization': (v) => (args.normalization = oneOf('--normalization', v, SCORE_NORMALIZATIONS)),
+    '--taylor-estimate': (v) => (args.taylorEstimate = oneOf('--taylor-estimate', v, TAYLOR_ESTIMATES)),
     '--sparsity': (v) => {
       const [groupLasso, batchNormL1] = v.split(',').map(Number);
+      if (![groupLasso, batchNormL1].every((s) => s >= 0 && Number.isFinite(s)))
+        throw new Error(
+          `--sparsity takes two strengths >= 0, group lasso and BatchNorm L1 (1e-3,1e-4); got ${v}`,
+        );
       args.sparsity = { groupLasso, batchNormL1 };
     },
     '--lanes': (v) => (suite().lanes = Number(v)),
@@ -139,6 +145,12 @@ function parseArgs(argv: string[]): Args {
       );
   }
   return args;
+}
+
+function oneOf<T extends string>(flag: string, value: string, known: readonly T[]): T {
+  if (!(known as readonly string[]).includes(value))
+    throw new Error(`${flag} ${value} is unknown; use one of ${known.join(', ')}`);
+  return value as T;
 }
 
 function log(line: string): void {

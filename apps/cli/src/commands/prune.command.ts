@@ -14,6 +14,7 @@ import {
   formatPruneReport,
   imageSetData,
   pruneForProfile,
+  SCORER_NAMES,
   ScorerName,
 } from '@fleetprune/pruning';
 import {
@@ -44,7 +45,6 @@ interface PruneOptions {
   testLimit?: number;
 }
 
-const SCORERS: readonly ScorerName[] = ['taylor', 'l1', 'random'];
 const MODES: readonly BudgetMode[] = ['most-accurate', 'smallest'];
 
 function parseFraction(flag: string, max: number): (value: string) => number {
@@ -89,7 +89,7 @@ export function pruneCommand(): Command {
       5,
     )
     .option('--seed <n>', 'seed of shuffles, dropout and the random scorer', parseCount('--seed', 0), 0)
-    .option('--scorer <name>', `channel importance: ${SCORERS.join(' | ')}`, 'taylor')
+    .option('--scorer <name>', `channel importance: ${SCORER_NAMES.join(' | ')}`, 'taylor')
     .option('--distill', 'distil from the unpruned model while fine-tuning')
     .requiredOption('--out <dir>', 'output directory')
     .option(
@@ -106,8 +106,8 @@ export function pruneCommand(): Command {
         );
       }
       const dataset = parseDatasetName(opts.dataset);
-      if (!(SCORERS as readonly string[]).includes(opts.scorer)) {
-        throw new CliError(`unknown scorer ${opts.scorer}; use one of ${SCORERS.join(', ')}`);
+      if (!(SCORER_NAMES as readonly string[]).includes(opts.scorer)) {
+        throw new CliError(`unknown scorer ${opts.scorer}; use one of ${SCORER_NAMES.join(', ')}`);
       }
       if (opts.mode !== undefined && !(MODES as readonly string[]).includes(opts.mode)) {
         throw new CliError(`unknown mode ${opts.mode}; use one of ${MODES.join(', ')}`);

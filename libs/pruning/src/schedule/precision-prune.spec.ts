@@ -65,11 +65,23 @@ describe(precisionPrune.name, () => {
     result.model.dispose();
   }, 90_000);
 
-  it('prunes with per-sample Taylor scores and refuses an unknown estimate', async () => {
+  it('prunes with per-sample Taylor scores and refuses unknown option values', async () => {
     const options = { model, train, validation, targetParams: 0.5, epochs: 2, batchSize: 16, seed: 4 };
     await expect(
       precisionPrune({ ...options, taylorEstimate: 'sample' as 'per-sample' }),
     ).rejects.toMatchObject({ code: 'INVALID_OPTIONS', message: expect.stringContaining("'per-sample'") });
+    await expect(precisionPrune({ ...options, normalization: 'l2cost' as 'l2-cost' })).rejects.toMatchObject({
+      code: 'INVALID_OPTIONS',
+      message: expect.stringContaining("'l2-sqrt-cost'"),
+    });
+    await expect(precisionPrune({ ...options, scorer: 'l2' as 'l1' })).rejects.toMatchObject({
+      code: 'INVALID_OPTIONS',
+      message: expect.stringContaining("'random'"),
+    });
+    await expect(precisionPrune({ ...options, sparsity: { groupLasso: NaN } })).rejects.toMatchObject({
+      code: 'INVALID_OPTIONS',
+      message: expect.stringContaining('sparsity.groupLasso'),
+    });
     const result = await precisionPrune({ ...options, learningRate: 1e-2, taylorEstimate: 'per-sample' });
     expect(result.budgetMet).toBe(true);
     expect(result.finalAccuracy).toBeGreaterThanOrEqual(evaluateAccuracy(model, validation) - 0.1);

@@ -7,7 +7,8 @@ import { PruningGraph } from '../graph/pruning-graph';
 import { PruningError } from '../pruning-error';
 import { sparsityPenalty } from '../regularization/sparsity-penalty';
 import { createScorer } from '../scoring/create-scorer';
-import { ImportanceScorer } from '../scoring/importance-scorer';
+import { ImportanceScorer, SCORER_NAMES } from '../scoring/importance-scorer';
+import { SCORE_NORMALIZATIONS } from '../scoring/score-normalization';
 import { TAYLOR_ESTIMATES } from '../scoring/taylor-scorer';
 import { pruneChannels } from '../surgery/prune-channels';
 import { BatchSampler } from '../training/batch-sampler';
@@ -277,9 +278,18 @@ function checkOptions(options: PrecisionPruneOptions): void {
     throw invalid('targetParams is the fraction of params to keep; use a value in (0, 1]');
   }
   if (!(options.epochs > 0)) throw invalid('epochs must be > 0; it is the whole training budget');
-  if (options.taylorEstimate !== undefined && !TAYLOR_ESTIMATES.includes(options.taylorEstimate)) {
-    throw invalid(
-      `taylorEstimate ${String(options.taylorEstimate)} is unknown; use ${TAYLOR_ESTIMATES.map((e) => `'${e}'`).join(' or ')}`,
-    );
+  const oneOf = (name: string, value: string | undefined, known: readonly string[]) => {
+    if (value !== undefined && !known.includes(value)) {
+      throw invalid(`${name} ${String(value)} is unknown; use ${known.map((k) => `'${k}'`).join(' or ')}`);
+    }
+  };
+  oneOf('scorer', options.scorer, SCORER_NAMES);
+  oneOf('taylorEstimate', options.taylorEstimate, TAYLOR_ESTIMATES);
+  oneOf('normalization', options.normalization, SCORE_NORMALIZATIONS);
+  for (const key of ['groupLasso', 'batchNormL1'] as const) {
+    const strength = options.sparsity?.[key];
+    if (strength !== undefined && !(strength >= 0 && Number.isFinite(strength))) {
+      throw invalid(`sparsity.${key} must be a finite number >= 0 (0 turns it off), got ${strength}`);
+    }
   }
 }

@@ -1,5 +1,6 @@
 /** Names of the built-in scorers. */
-export type ScorerName = 'taylor' | 'l1' | 'random';
+export const SCORER_NAMES = ['taylor', 'l1', 'random'] as const;
+export type ScorerName = (typeof SCORER_NAMES)[number];
 
 /** Per-batch evidence a scorer may use; fields are absent when not computed. */
 export interface ScorerObservation {

@@ -28,6 +28,9 @@ const MODES: Record<ScoreNormalization, { byNorm: boolean; charge?: (cost: numbe
   none: { byNorm: false },
 };
 
+/** Every `ScoreNormalization`, for option checks and help texts. */
+export const SCORE_NORMALIZATIONS = Object.keys(MODES) as readonly ScoreNormalization[];
+
 /** Applies `mode` to raw scores; inputs are not modified. */
 export function normalizeScores(
   raw: ReadonlyMap<string, Float32Array>,
