@@ -4,8 +4,9 @@
 // session ends), the same command carries on with what is missing.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, open, readFile } from 'node:fs/promises';
+import { mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readJsonLines } from './json-lines';
 import type { BenchRow } from './pruning';
 import { withPruneSeed } from './pruning-report';
 
@@ -70,12 +71,7 @@ export function resultsFile(dir: string): string {
 
 /** Every row recorded in `dir` (none if nothing ran yet), older seed labels normalized. */
 export async function readResults(dir: string): Promise<BenchRow[]> {
-  const file = resultsFile(dir);
-  if (!existsSync(file)) return [];
-  return (await readFile(file, 'utf8'))
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => withPruneSeed(JSON.parse(l) as BenchRow));
+  return readJsonLines<BenchRow>(resultsFile(dir)).map(withPruneSeed);
 }
 
 const running = new Set<ChildProcess>();

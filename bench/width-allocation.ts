@@ -7,7 +7,7 @@
 //     [--epochs 5] [--model <model.json>] [--out bench/results/width-allocation.jsonl]
 // Rows are appended to --out as each run ends; a (widths, seed, epochs) already there is skipped,
 // so the same command resumes. The table of every row in --out is printed at the end.
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { loadFashionMnist, splitDataset } from '@fleetprune/datasets';
@@ -20,10 +20,12 @@ import {
   pruneChannels,
   toTrainingData,
   trainClassifier,
+  type DataInput,
   type KeepMap,
   type PruningGraph,
 } from '@fleetprune/pruning';
 import { loadLayersModel, readLayersModelFiles, selectBackend } from '@fleetprune/tfjs-runtime';
+import { readJsonLines } from './json-lines';
 
 interface Options {
   model: string;
@@ -101,14 +103,6 @@ export function keepLargest(
   return keep;
 }
 
-function readRows(file: string): AllocationRow[] {
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as AllocationRow);
-}
-
 /** Markdown table of the rows, one line per allocation: params, accuracy per seed and the mean. */
 export function allocationTable(rows: readonly AllocationRow[]): string {
   const byKey = new Map<string, AllocationRow[]>();
@@ -138,7 +132,7 @@ async function runOne(
   widths: number[],
   seed: number,
   opts: Options,
-  data: { train: ReturnType<typeof imageSetData>; test: ReturnType<typeof imageSetData> },
+  data: { train: DataInput; test: DataInput },
   backend: string,
 ): Promise<AllocationRow> {
   const started = Date.now();
@@ -179,7 +173,9 @@ async function main(): Promise<void> {
   const splits = splitDataset(loadFashionMnist(), { validationFraction: 0.1, seed: 42 });
   const data = { train: imageSetData(splits.train), test: imageSetData(splits.test) };
   const dense = async () => loadLayersModel(await readLayersModelFiles(opts.model));
-  const done = new Set(readRows(opts.out).map((r) => `${r.widths.join(',')}|${r.seed}|${r.epochs}`));
+  const done = new Set(
+    readJsonLines<AllocationRow>(opts.out).map((r) => `${r.widths.join(',')}|${r.seed}|${r.epochs}`),
+  );
   for (const widths of opts.allocations) {
     for (const seed of opts.seeds) {
       if (done.has(`${widths.join(',')}|${seed}|${opts.epochs}`)) continue;
@@ -188,7 +184,7 @@ async function main(): Promise<void> {
     }
   }
   console.log(`Width allocations cut from ${opts.model} (L1 within each group), backend ${backend.name}:`);
-  console.log(allocationTable(readRows(opts.out)));
+  console.log(allocationTable(readJsonLines<AllocationRow>(opts.out)));
 }
 
 if (require.main === module) {
