@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
+import { channelShareFloor, DEFAULT_MIN_KEEP_FRACTION } from '@fleetprune/pruning';
 import type { BenchRow } from './pruning';
 
 const BEGIN = '<!-- pruning-benchmark:begin -->';
@@ -24,7 +25,7 @@ export async function writePruningReport(
   rows: BenchRow[],
   out: { markdown: string; svg: string; source: string; note?: string },
 ): Promise<void> {
-  const runs = latestRuns(rows.map(withPruneSeed));
+  const runs = latestRuns(rows.map(inCurrentTerms));
   const cells = averageSeeds(runs);
   const control = cells.find((r) => r.method === 'control' && !r.variant && !r.distill);
   const section = [
@@ -53,11 +54,16 @@ export async function writePruningReport(
   console.log(section);
 }
 
+/** A recorded row restated in today's fields and defaults, so old and new rows share cells. */
+export function inCurrentTerms(row: BenchRow): BenchRow {
+  return withFloor(withPruneSeed(row));
+}
+
 /**
  * Older results named the pruning seed in the variant ("prune seed 2"), and older controls none
  * (their extra epochs ran on the dense seed); it is a field now.
  */
-export function withPruneSeed(row: BenchRow): BenchRow {
+function withPruneSeed(row: BenchRow): BenchRow {
   if (row.method === 'dense') return row;
   const parts = (row.variant ?? '').split(', ').filter((p) => p !== '');
   const named = parts.find((p) => p.startsWith('prune seed '));
@@ -67,6 +73,18 @@ export function withPruneSeed(row: BenchRow): BenchRow {
     pruneSeed: row.pruneSeed ?? (named ? Number(named.slice('prune seed '.length)) : row.seed),
     variant: rest.length > 0 ? rest.join(', ') : undefined,
   };
+}
+
+/**
+ * Rows from before the per-layer floor (no minKeepFraction recorded) ran as `--min-keep-fraction
+ * 0` does. Where every layer ended at or above today's floor, the floor never bound and the run
+ * is the same as today's default; otherwise it is that variant.
+ */
+function withFloor(row: BenchRow): BenchRow {
+  if (row.minKeepFraction !== undefined || !row.widths) return row;
+  const bound = row.widths.some((w) => w.after < channelShareFloor(w.before, 1, DEFAULT_MIN_KEEP_FRACTION));
+  if (!bound) return row;
+  return { ...row, variant: [row.variant, 'min keep 0'].filter((v) => v).join(', ') };
 }
 
 const cellKey = (r: BenchRow) => `${r.method}|${r.keep}|${r.distill}|${r.variant ?? ''}`;

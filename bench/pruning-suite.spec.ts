@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchRow } from './pruning';
-import { withPruneSeed } from './pruning-report';
+import { inCurrentTerms } from './pruning-report';
 import { pendingJobs, runSuite, type SuiteOptions } from './pruning-suite';
 
 const options: SuiteOptions = {
@@ -36,7 +36,7 @@ describe('pendingJobs', () => {
       row('l1', 0.4, { pruneSeed: 1, variant: 'rounds 4' }),
       row('l1', 0.25, { pruneSeed: 1, distill: true }),
     ];
-    const jobs = pendingJobs(rows.map(withPruneSeed), options).map((j) => j.args.join(' '));
+    const jobs = pendingJobs(rows.map(inCurrentTerms), options).map((j) => j.args.join(' '));
     expect(jobs).toHaveLength(24 - 3);
     expect(jobs).not.toContain('--method control --prune-seed 1');
     expect(jobs).toContain('--method control --prune-seed 2');
@@ -44,6 +44,23 @@ describe('pendingJobs', () => {
     expect(jobs).not.toContain('--method taylor --keep 0.25 --prune-seed 2');
     expect(jobs).toContain('--method l1 --keep 0.4 --prune-seed 1');
     expect(jobs).toContain('--method l1 --keep 0.25 --prune-seed 1');
+  });
+
+  it("reruns a cell whose older rows pruned a layer below today's per-layer floor", () => {
+    const widths = (conv3: number) => [
+      { layer: 'conv1', before: 32, after: 30 },
+      { layer: 'conv3', before: 128, after: conv3 },
+    ];
+    const rows = [
+      row('taylor', 0.1, { pruneSeed: 1, widths: widths(14) }), // below ceil(0.15 * 128) = 20
+      row('taylor', 0.25, { pruneSeed: 1, widths: widths(40) }), // the floor never bound
+      // run with --min-keep-fraction 0, which records itself: not restated twice
+      row('taylor', 0.4, { pruneSeed: 1, widths: widths(14), minKeepFraction: 0, variant: 'min keep 0' }),
+    ].map(inCurrentTerms);
+    expect(rows.map((r) => r.variant)).toEqual(['min keep 0', undefined, 'min keep 0']);
+    const jobs = pendingJobs(rows, options).map((j) => j.args.join(' '));
+    expect(jobs).toContain('--method taylor --keep 0.1 --prune-seed 1');
+    expect(jobs).not.toContain('--method taylor --keep 0.25 --prune-seed 1');
   });
 
   it('passes the training scale to every run', () => {

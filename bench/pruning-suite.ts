@@ -8,7 +8,7 @@ import { mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readJsonLines } from './json-lines';
 import type { BenchRow } from './pruning';
-import { withPruneSeed } from './pruning-report';
+import { inCurrentTerms } from './pruning-report';
 
 /** What the suite runs; `limit` and `dir` are passed to every run. */
 export interface SuiteOptions {
@@ -71,7 +71,7 @@ export function resultsFile(dir: string): string {
 
 /** Every row recorded in `dir` (none if nothing ran yet), older seed labels normalized. */
 export async function readResults(dir: string): Promise<BenchRow[]> {
-  return readJsonLines<BenchRow>(resultsFile(dir)).map(withPruneSeed);
+  return readJsonLines<BenchRow>(resultsFile(dir)).map(inCurrentTerms);
 }
 
 const running = new Set<ChildProcess>();

@@ -9,7 +9,7 @@
 // Other flags: --limit N (training images), --test N, --seed S, --distill, and variants,
 // recorded and reported apart: --epochs E (budget after the dense training, default 5),
 // --rounds N, --phases reg,final, --normalization M, --taylor-estimate per-sample,
-// --sparsity groupLasso,bnL1, --lr L (peak learning rate after the dense training, pruning run
+// --sparsity groupLasso,bnL1, --min-keep-fraction F (0: no per-layer floor), --lr L (peak learning rate after the dense training, pruning run
 // or control). --prune-seed S reruns a cell (the control too) with another seed on the same
 // dense model; the report averages a cell over its seeds.
 import { execSync } from 'node:child_process';
@@ -21,6 +21,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { loadFashionMnist, splitDataset } from '@fleetprune/datasets';
 import {
   buildArchitecture,
+  DEFAULT_MIN_KEEP_FRACTION,
   precisionPrune,
   trainClassifier,
   imageSetData,
@@ -58,6 +59,8 @@ export interface BenchRow extends DeployedMeasure {
   budgetMet?: boolean;
   widths?: { layer: string; before: number; after: number }[];
   trainImages?: number;
+  /** The per-layer floor the run pruned with (rows without it predate the floor: 0). */
+  minKeepFraction?: number;
   /** A schedule other than the default, e.g. "rounds 8". */
   variant?: string;
   /** The code that ran (git HEAD, "+dirty" with local changes); kernels change the last digits. */
@@ -83,6 +86,7 @@ interface Args {
   normalization?: ScoreNormalization;
   taylorEstimate?: TaylorEstimate;
   sparsity?: { groupLasso: number; batchNormL1: number };
+  minKeepFraction?: number;
   learningRate?: number;
   /** Seed of the pruning or control run only (batch order, random scores); the dense model keeps `seed`. */
   pruneSeed?: number;
@@ -124,6 +128,11 @@ function parseArgs(argv: string[]): Args {
           `--sparsity takes two strengths >= 0, group lasso and BatchNorm L1 (1e-3,1e-4); got ${v}`,
         );
       args.sparsity = { groupLasso, batchNormL1 };
+    },
+    '--min-keep-fraction': (v) => {
+      args.minKeepFraction = Number(v);
+      if (!(args.minKeepFraction >= 0 && args.minKeepFraction < 1))
+        throw new Error(`--min-keep-fraction takes a share of each layer's channels in [0, 1); got ${v}`);
     },
     '--lanes': (v) => (suite().lanes = Number(v)),
     '--prune-seeds': (v) => (suite().pruneSeeds = v.split(',').map(Number)),
@@ -218,6 +227,7 @@ async function runOne(args: Args): Promise<void> {
       taylorEstimate: args.taylorEstimate,
       phases: args.phases,
       sparsity: args.sparsity,
+      minKeepFraction: args.minKeepFraction,
       learningRate: args.learningRate,
       onProgress: (p) =>
         log(
@@ -226,7 +236,12 @@ async function runOne(args: Args): Promise<void> {
         ),
     });
     model = result.model;
-    extra = { wallTimeS: result.wallTimeMs / 1000, budgetMet: result.budgetMet, widths: result.widths };
+    extra = {
+      wallTimeS: result.wallTimeMs / 1000,
+      budgetMet: result.budgetMet,
+      widths: result.widths,
+      minKeepFraction: args.minKeepFraction ?? DEFAULT_MIN_KEEP_FRACTION,
+    };
   }
   log('exporting int8 and evaluating the .tflite on the test set');
   const measured = await measureDeployed(model, splits, args.testCount);
@@ -274,6 +289,7 @@ function variantOf(args: Args): string | undefined {
     args.normalization ? `${args.normalization} normalization` : '',
     args.taylorEstimate ? `${args.taylorEstimate} Taylor` : '',
     args.sparsity ? `sparsity ${args.sparsity.groupLasso}/${args.sparsity.batchNormL1}` : '',
+    args.minKeepFraction !== undefined ? `min keep ${args.minKeepFraction}` : '',
     args.learningRate !== undefined ? `lr ${args.learningRate}` : '',
   ].filter((p) => p !== '');
   return parts.length > 0 ? parts.join(', ') : undefined;

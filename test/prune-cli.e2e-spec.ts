@@ -70,6 +70,8 @@ describe('fleetprune train / prune', () => {
       '3',
       '--scorer',
       'taylor',
+      '--min-keep-fraction',
+      '0.5',
       '--limit',
       '512',
       '--test-limit',
@@ -100,6 +102,8 @@ describe('fleetprune train / prune', () => {
       'logits',
     ]);
     expect(report.widths.some((w: { before: number; after: number }) => w.after < w.before)).toBe(true);
+    for (const w of report.widths as { before: number; after: number }[])
+      expect(w.after).toBeGreaterThanOrEqual(Math.ceil(0.5 * w.before));
     const tflite = readFileSync(join(pruned, 'model.tflite'));
     expect(report.tflite.bytes).toBe(tflite.length);
     expect(report.tflite.bytes).toBeLessThan(report.tflite.bytesBefore);
@@ -148,6 +152,23 @@ describe('fleetprune train / prune', () => {
     );
     expect(bad.code).not.toBe(0);
     expect(bad.err).toContain('--target-params');
+    const share = await cli(
+      'prune',
+      '--model',
+      join(dense, 'model.json'),
+      '--dataset',
+      'fashion-mnist',
+      '--profile',
+      'esp32',
+      '--min-keep-fraction',
+      '1',
+      '--target-params',
+      '0.4',
+      '--out',
+      join(dir, 'never'),
+    );
+    expect(share.code).not.toBe(0);
+    expect(share.err).toContain('--min-keep-fraction must be a number in [0, 1)');
     const arch = await cli(
       'train',
       '--arch',

@@ -44,7 +44,7 @@ export {
   logProbabilities,
   outputsProbabilities,
 } from './training/classification-loss';
-export { planCut } from './schedule/cut-plan';
+export { channelFloors, channelShareFloor, DEFAULT_MIN_KEEP_FRACTION, planCut } from './schedule/cut-plan';
 export type { CutLimits } from './schedule/cut-plan';
 export { precisionPrune } from './schedule/precision-prune';
 export type {
@@ -69,6 +69,7 @@ export type { DeployedFootprint, DeploymentOptions, ProfileFit } from './deploym
 export { deployedAccuracy, imageSetAccuracy } from './deployment/deployed-accuracy';
 export type { DeployedAccuracy } from './deployment/deployed-accuracy';
 export { assertProfileReachable, smallestReachable } from './deployment/smallest-reachable';
+export type { ChannelLimits } from './deployment/smallest-reachable';
 export { pruneForProfile } from './deployment/prune-for-profile';
 export type { BudgetMode, ProfilePruneOptions, ProfilePruneResult } from './deployment/prune-for-profile';
 export { formatPruneReport } from './deployment/prune-report';

@@ -11,6 +11,7 @@ import {
 } from '@fleetprune/datasets';
 import {
   BudgetMode,
+  DEFAULT_MIN_KEEP_FRACTION,
   formatPruneReport,
   imageSetData,
   pruneForProfile,
@@ -40,6 +41,7 @@ interface PruneOptions {
   seed: number;
   scorer: string;
   distill?: boolean;
+  minKeepFraction?: number;
   out: string;
   limit?: number;
   testLimit?: number;
@@ -54,6 +56,13 @@ function parseFraction(flag: string, max: number): (value: string) => number {
       throw new CliError(`${flag} must be a number in (0, ${max}], got '${value}'`);
     return n;
   };
+}
+
+function parseShare(value: string): number {
+  const n = Number(value);
+  if (!(n >= 0 && n < 1))
+    throw new CliError(`--min-keep-fraction must be a number in [0, 1), got '${value}'`);
+  return n;
 }
 
 /** `fleetprune prune`: PrecisionPrune a model for a device profile and write the model, int8 export and report. */
@@ -91,6 +100,11 @@ export function pruneCommand(): Command {
     .option('--seed <n>', 'seed of shuffles, dropout and the random scorer', parseCount('--seed', 0), 0)
     .option('--scorer <name>', `channel importance: ${SCORER_NAMES.join(' | ')}`, 'taylor')
     .option('--distill', 'distil from the unpruned model while fine-tuning')
+    .option(
+      '--min-keep-fraction <share>',
+      `share of each layer's channels pruning leaves, in [0, 1) (default ${DEFAULT_MIN_KEEP_FRACTION}; 0 lets a layer go down to one channel)`,
+      parseShare,
+    )
     .requiredOption('--out <dir>', 'output directory')
     .option(
       '--limit <n>',
@@ -137,6 +151,7 @@ export function pruneCommand(): Command {
         seed: opts.seed,
         scorer: opts.scorer as ScorerName,
         distill: opts.distill,
+        minKeepFraction: opts.minKeepFraction,
         batchSize: 128,
         signal: stop.signal,
         onProgress: (p) =>

@@ -13,7 +13,7 @@ import { trainClassifier } from '../training/train-classifier';
 import { deployedFootprint, DeploymentOptions } from './deployed-footprint';
 import { imageSetData } from './image-set-data';
 import { pruneForProfile } from './prune-for-profile';
-import { assertProfileReachable } from './smallest-reachable';
+import { assertProfileReachable, smallestReachable } from './smallest-reachable';
 
 jest.setTimeout(120_000);
 
@@ -72,7 +72,11 @@ describe(pruneForProfile.name, () => {
       expect((error as PruningError).code).toBe('BUDGET_UNREACHABLE');
       expect((error as Error).message).toMatch(/smallest reachable model .* needs \d+ bytes of flash/);
       expect((error as Error).message).toContain('tiny offers 1000');
+      expect((error as Error).message).toContain('lower minKeepFraction');
     }
+    // The default floor (a share of every layer) makes the smallest reachable model larger.
+    const floorless = smallestReachable(model, deployment, { minKeepFraction: 0 });
+    expect(floorless.params).toBeLessThan(smallestReachable(model, deployment).params);
     expect(assertProfileReachable(model, esp32, deployment).fits).toBe(true);
   });
 

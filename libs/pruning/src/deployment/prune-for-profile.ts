@@ -54,7 +54,7 @@ export async function pruneForProfile(options: ProfilePruneOptions): Promise<Pro
     );
   }
   const { profile, deployment } = options;
-  assertProfileReachable(options.model, profile, deployment, options.minChannels ?? 1);
+  assertProfileReachable(options.model, profile, deployment, options);
   const before = deployedFootprint(options.model, deployment);
   const beforeAccuracy = deployedAccuracy(
     options.model,

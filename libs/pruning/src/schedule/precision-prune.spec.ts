@@ -82,8 +82,19 @@ describe(precisionPrune.name, () => {
       code: 'INVALID_OPTIONS',
       message: expect.stringContaining('sparsity.groupLasso'),
     });
-    const result = await precisionPrune({ ...options, learningRate: 1e-2, taylorEstimate: 'per-sample' });
+    await expect(precisionPrune({ ...options, minKeepFraction: 1 })).rejects.toMatchObject({
+      code: 'INVALID_OPTIONS',
+      message: expect.stringContaining('[0, 1)'),
+    });
+    const result = await precisionPrune({
+      ...options,
+      learningRate: 1e-2,
+      taylorEstimate: 'per-sample',
+      minKeepFraction: 0.45,
+    });
     expect(result.budgetMet).toBe(true);
+    for (const w of result.widths) expect(w.after).toBeGreaterThanOrEqual(Math.ceil(0.45 * w.before));
+    expect(result.widths.some((w) => w.after === Math.ceil(0.45 * w.before))).toBe(true);
     expect(result.finalAccuracy).toBeGreaterThanOrEqual(evaluateAccuracy(model, validation) - 0.1);
     result.model.dispose();
   }, 90_000);

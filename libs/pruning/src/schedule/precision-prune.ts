@@ -15,7 +15,7 @@ import { BatchSampler } from '../training/batch-sampler';
 import { evaluateAccuracy } from '../training/evaluate-accuracy';
 import { cosineLearningRate, regularizationStrength } from '../training/schedules';
 import { Teacher, trainLoop, TrainingData } from '../training/train-loop';
-import { planCut } from './cut-plan';
+import { channelFloors, planCut } from './cut-plan';
 import {
   FitAnswer,
   PrecisionPruneOptions,
@@ -63,6 +63,8 @@ async function run(
   const original = options.model;
   const originalGraph = buildPruningGraph(original);
   const before = costForWidths(originalGraph, new Map());
+  // Floors come from the original widths: a share of what a layer has left would keep shrinking.
+  const floors = channelFloors(originalGraph, options.minChannels, options.minKeepFraction);
   const targetAbs = options.targetParams !== undefined ? before.params * options.targetParams : undefined;
   const baseline = evaluateAccuracy(original, validation);
   const tolerance = options.maxDrop !== undefined ? baseline - options.maxDrop / 100 : -Infinity;
@@ -150,7 +152,7 @@ async function run(
           targetAbs !== undefined
             ? roundTarget(current.cost.params, targetAbs, remainingRounds, cutScale)
             : undefined,
-        minChannels: options.minChannels,
+        floors,
       });
       if (keep.size === 0) break;
       const prunedModel = pruneChannels(current.model, keep, current.graph);
@@ -286,6 +288,12 @@ function checkOptions(options: PrecisionPruneOptions): void {
   oneOf('scorer', options.scorer, SCORER_NAMES);
   oneOf('taylorEstimate', options.taylorEstimate, TAYLOR_ESTIMATES);
   oneOf('normalization', options.normalization, SCORE_NORMALIZATIONS);
+  const share = options.minKeepFraction;
+  if (share !== undefined && !(share >= 0 && share < 1)) {
+    throw invalid(
+      `minKeepFraction is the share of each layer's channels it keeps; use a value in [0, 1), got ${share}`,
+    );
+  }
   for (const key of ['groupLasso', 'batchNormL1'] as const) {
     const strength = options.sparsity?.[key];
     if (strength !== undefined && !(strength >= 0 && Number.isFinite(strength))) {

@@ -59,6 +59,11 @@ export interface PrecisionPruneOptions {
   readonly stepFraction?: number;
   /** Channels every group keeps. Default 1. */
   readonly minChannels?: number;
+  /**
+   * Share of its original channels every group keeps, in [0, 1); 0 lets a layer go down to
+   * minChannels. Default DEFAULT_MIN_KEEP_FRACTION (0.15).
+   */
+  readonly minKeepFraction?: number;
   /** Regulariser strengths and their schedule; `{ groupLasso: 0, batchNormL1: 0 }` disables. */
   readonly sparsity?: SparsityPenaltyOptions & StrengthSchedule;
   /**
