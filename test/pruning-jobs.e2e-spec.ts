@@ -32,10 +32,15 @@ describe('pruning jobs (worker thread, persisted state, artifacts)', () => {
     expect((await call('POST', '/api/pruning-jobs', { profiles: ['esp32'] })).json.message).toMatch(
       /give "model"/,
     );
-    const bad = await call('POST', '/api/pruning-jobs', { model: 'x', profiles: [], targetParams: 2 });
+    const bad = await call('POST', '/api/pruning-jobs', {
+      model: 'x',
+      profiles: [],
+      targetParams: 2,
+      minKeepFraction: 1,
+    });
     expect(bad.status).toBe(400);
     expect(bad.json.message.join('\n')).toMatch(
-      /model must be a UUID[\s\S]*profiles must contain at least 1[\s\S]*targetParams must not be greater than 1/,
+      /model must be a UUID[\s\S]*profiles must contain at least 1[\s\S]*targetParams must not be greater than 1[\s\S]*minKeepFraction must not be greater than 0.95/,
     );
   });
 
@@ -50,6 +55,7 @@ describe('pruning jobs (worker thread, persisted state, artifacts)', () => {
       trainLimit: 600,
       testLimit: 300,
       seed: 3,
+      minKeepFraction: 0.4,
     });
     expect(created.status).toBe(201);
     const jobId = created.json.id;
@@ -75,6 +81,8 @@ describe('pruning jobs (worker thread, persisted state, artifacts)', () => {
     expect(result.profile).toBe('esp32');
     expect(result.fits).toBe(true);
     expect(result.report.params.after).toBeLessThanOrEqual(result.report.params.before * 0.5 + 1);
+    for (const w of result.report.widths as { before: number; after: number }[])
+      expect(w.after).toBeGreaterThanOrEqual(Math.ceil(0.4 * w.before));
 
     const model = (await call('GET', `/api/models/${modelId}`)).json;
     expect(model.versions.map((v: { version: number }) => v.version)).toEqual([1, 2]);

@@ -44,6 +44,11 @@ export function jobsCommand(): Command {
     .option('--scorer <name>', 'taylor | l1 | random')
     .option('--dataset <name>', 'fashion-mnist | mnist')
     .option('--train-limit <n>', 'cap on training images', (v) => Number.parseInt(v, 10))
+    .option(
+      '--min-keep-fraction <share>',
+      "share of each layer's channels pruning leaves (default 0.15)",
+      Number.parseFloat,
+    )
     .action(async (opts: ServerOptions & Record<string, unknown>) => {
       const job = await new ServerClient(opts).request<JobView>('POST', '/api/pruning-jobs', {
         model: opts.model,
@@ -55,6 +60,7 @@ export function jobsCommand(): Command {
         scorer: opts.scorer,
         dataset: opts.dataset,
         trainLimit: opts.trainLimit,
+        minKeepFraction: opts.minKeepFraction,
       });
       console.log(job.id);
     });

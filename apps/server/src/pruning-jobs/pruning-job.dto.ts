@@ -78,6 +78,16 @@ export class CreatePruningJobDto {
   @IsBoolean()
   distill?: boolean;
 
+  @ApiPropertyOptional({
+    default: 0.15,
+    description: "share of each layer's channels pruning leaves (0: a layer may go down to one channel)",
+  })
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(0.95)
+  minKeepFraction?: number;
+
   @ApiPropertyOptional({ description: 'cap on training images (faster, less accurate runs)' })
   @IsOptional()
   @IsInt()

@@ -12,6 +12,8 @@ export interface PruningJobOptions {
   seed: number;
   scorer: 'taylor' | 'l1' | 'random';
   distill: boolean;
+  /** Share of each layer's channels pruning leaves; the library's default when absent. */
+  minKeepFraction?: number;
   /** Cap on training images (smaller, faster runs); all when absent. */
   trainLimit?: number;
   /**

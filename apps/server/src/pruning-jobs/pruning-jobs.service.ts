@@ -47,6 +47,7 @@ export class PruningJobsService {
         seed: dto.seed ?? 0,
         scorer: dto.scorer ?? 'taylor',
         distill: dto.distill ?? false,
+        minKeepFraction: dto.minKeepFraction,
         trainLimit: dto.trainLimit,
         fieldSampleShare: dto.fieldSampleShare || undefined,
         ...internal,

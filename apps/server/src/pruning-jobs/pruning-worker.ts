@@ -64,6 +64,7 @@ async function run(): Promise<PruningWorkerOutput[]> {
       epochs: options.epochs,
       scorer: options.scorer,
       distill: options.distill,
+      minKeepFraction: options.minKeepFraction,
       seed: options.seed,
       signal: abort.signal,
       onProgress: (event) => send({ type: 'progress', progress: { profile: profile.name, ...event } }),
