@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchRow } from './pruning';
-import { writePruningReport } from './pruning-report';
+import { inCurrentTerms, writePruningReport } from './pruning-report';
 
 function row(
   method: BenchRow['method'],
@@ -83,10 +83,18 @@ describe('writePruningReport', () => {
       row('control', 1, 0.92),
       row('control', 1, 0.94, { variant: 'lr 0.002' }),
       row('taylor', 0.1, 0.93, { variant: 'lr 0.002' }),
+      // an older row that thinned conv3 below today's floor, restated once already by the reader
+      inCurrentTerms(
+        row('taylor', 0.1, 0.925, {
+          variant: 'lr 0.002',
+          widths: [{ layer: 'conv3', before: 128, after: 14 }],
+        }),
+      ),
       row('taylor', 0.1, 0.915, { variant: 'rounds 1' }),
     ]);
     expect(lines.find((l) => l.startsWith('| control (lr 0.002) |'))).toContain('| -2.00 |');
     expect(lines.find((l) => l.startsWith('| taylor (lr 0.002) |'))).toContain('| 1.00 |');
+    expect(lines.find((l) => l.startsWith('| taylor (lr 0.002, min keep 0) |'))).toContain('| 1.50 |');
     expect(lines.find((l) => l.startsWith('| taylor (rounds 1) |'))).toContain('| 0.50 |');
   });
 });

@@ -84,7 +84,7 @@ function withFloor(row: BenchRow): BenchRow {
   if (row.minKeepFraction !== undefined || !row.widths) return row;
   const bound = row.widths.some((w) => w.after < channelShareFloor(w.before, 1, DEFAULT_MIN_KEEP_FRACTION));
   if (!bound) return row;
-  return { ...row, variant: [row.variant, 'min keep 0'].filter((v) => v).join(', ') };
+  return { ...row, minKeepFraction: 0, variant: [row.variant, 'min keep 0'].filter((v) => v).join(', ') };
 }
 
 const cellKey = (r: BenchRow) => `${r.method}|${r.keep}|${r.distill}|${r.variant ?? ''}`;
@@ -154,10 +154,16 @@ function table(rows: Cell[], control?: Cell): string[] {
     '| method | kept params | params | MACs | .tflite bytes | arena bytes (32-bit) | float acc | int8 acc | drop vs control | seeds | wall time | backend |';
   const rule = '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|';
   // A variant that changes the training itself (say, the learning rate) is judged against a
-  // control trained the same way, when there is one; the control variant against the default.
+  // control trained the same way, when there is one: a control variant whose every part the
+  // run's variant names (pruning-only parts such as the normalization have no control run).
+  // The control variant itself is judged against the default.
+  const parts = (v?: string) => (v ? v.split(', ') : []);
   const reference = (r: BenchRow) =>
-    (r.method !== 'control' && r.variant !== undefined
-      ? rows.find((c) => c.method === 'control' && !c.distill && c.variant === r.variant)
+    (r.method !== 'control'
+      ? rows
+          .filter((c) => c.method === 'control' && !c.distill && c.variant !== undefined)
+          .filter((c) => parts(c.variant).every((p) => parts(r.variant).includes(p)))
+          .sort((a, b) => parts(b.variant).length - parts(a.variant).length)[0]
       : undefined) ?? control;
   const drop = (r: BenchRow) => {
     const ref = reference(r);
