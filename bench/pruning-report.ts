@@ -118,7 +118,12 @@ function averageSeeds(rows: BenchRow[]): Cell[] {
         wallTimeS: mean(runs, (r) => r.wallTimeS),
       };
     })
-    .sort((a, b) => b.keep - a.keep || order.indexOf(a.method) - order.indexOf(b.method));
+    .sort(
+      (a, b) =>
+        b.keep - a.keep ||
+        order.indexOf(a.method) - order.indexOf(b.method) ||
+        Number(a.distill || a.variant !== undefined) - Number(b.distill || b.variant !== undefined),
+    );
 }
 
 function describe(rows: BenchRow[], source: string): string[] {
