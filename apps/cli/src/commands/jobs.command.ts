@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { DEFAULT_MIN_KEEP_FRACTION } from '@fleetprune/pruning';
 import { printTable } from '../output';
 import { CliError, ServerClient, ServerOptions } from '../server-client';
 import { withServerOptions } from './server-options';
@@ -46,7 +47,7 @@ export function jobsCommand(): Command {
     .option('--train-limit <n>', 'cap on training images', (v) => Number.parseInt(v, 10))
     .option(
       '--min-keep-fraction <share>',
-      "share of each layer's channels pruning leaves (default 0.15)",
+      `share of each layer's channels pruning leaves (default ${DEFAULT_MIN_KEEP_FRACTION})`,
       Number.parseFloat,
     )
     .action(async (opts: ServerOptions & Record<string, unknown>) => {
