@@ -13,6 +13,18 @@ describe('fleetprune train / prune', () => {
   const dir = mkdtempSync(join(tmpdir(), 'fleetprune-prune-cli-'));
   const dense = join(dir, 'dense');
   const pruned = join(dir, 'pruned');
+  // `prune` of the trained model that must fail before writing anything.
+  const pruneNever = (...flags: string[]) =>
+    cli(
+      'prune',
+      '--model',
+      join(dense, 'model.json'),
+      '--dataset',
+      'fashion-mnist',
+      ...flags,
+      '--out',
+      join(dir, 'never'),
+    );
 
   it('lists train and prune in --help', () => {
     const help = buildProgram().helpInformation();
@@ -117,55 +129,24 @@ describe('fleetprune train / prune', () => {
   });
 
   it('names the built-in profiles when the profile is unknown', async () => {
-    const run = await cli(
-      'prune',
-      '--model',
-      join(dense, 'model.json'),
-      '--dataset',
-      'fashion-mnist',
-      '--profile',
-      'toaster',
-      '--target-params',
-      '0.4',
-      '--out',
-      join(dir, 'never'),
-    );
+    const run = await pruneNever('--profile', 'toaster', '--target-params', '0.4');
     expect(run.code).not.toBe(0);
     expect(run.err).toContain('unknown profile toaster');
     expect(run.err).toContain('esp32');
     expect(existsSync(join(dir, 'never'))).toBe(false);
   });
 
-  it('rejects a target outside (0, 1] and an unknown architecture', async () => {
-    const bad = await cli(
-      'prune',
-      '--model',
-      join(dense, 'model.json'),
-      '--dataset',
-      'fashion-mnist',
-      '--profile',
-      'esp32',
-      '--target-params',
-      '1.5',
-      '--out',
-      join(dir, 'never'),
-    );
+  it('rejects a target outside (0, 1], a floor outside [0, 1) and an unknown architecture', async () => {
+    const bad = await pruneNever('--profile', 'esp32', '--target-params', '1.5');
     expect(bad.code).not.toBe(0);
     expect(bad.err).toContain('--target-params');
-    const share = await cli(
-      'prune',
-      '--model',
-      join(dense, 'model.json'),
-      '--dataset',
-      'fashion-mnist',
+    const share = await pruneNever(
       '--profile',
       'esp32',
       '--min-keep-fraction',
       '1',
       '--target-params',
       '0.4',
-      '--out',
-      join(dir, 'never'),
     );
     expect(share.code).not.toBe(0);
     expect(share.err).toContain('--min-keep-fraction must be a number in [0, 1)');
