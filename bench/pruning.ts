@@ -10,8 +10,9 @@
 // recorded and reported apart: --epochs E (budget after the dense training, default 5),
 // --rounds N, --phases reg,final, --normalization M, --taylor-estimate per-sample,
 // --sparsity groupLasso,bnL1, --min-keep-fraction F (0: no per-layer floor), --lr L (peak
-// learning rate after the dense training, pruning run or control). --prune-seed S reruns a cell (the control too) with another seed on the same
-// dense model; the report averages a cell over its seeds.
+// learning rate after the dense training, pruning run or control). --prune-seed S reruns a
+// cell (the control too) with another seed on the same dense model; the report averages a
+// cell over its seeds.
 import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { appendFile, mkdir } from 'node:fs/promises';
